@@ -1,0 +1,216 @@
+/**
+ * The only reader of the environment. Every setting comes from an environment
+ * variable or from a `--kebab-case` flag of the same name (flags win), is
+ * validated here, and reaches the rest of the code as a typed {@link Config}.
+ * @module
+ */
+import { z } from "zod";
+
+/** A configuration problem, with a one-line message naming the variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) =>
+  ["true", "1", "yes"].includes(v)
+);
+const list = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+const url = z.url({ protocol: /^https?$/ });
+const positiveInt = z.coerce.number().int().positive();
+
+/** The schema of every setting, keyed by environment variable name. */
+const schema = z.object({
+  SLACK_BOT_TOKEN: z.string().startsWith("xox", "a Slack token starting with xoxb-").optional(),
+  SLACK_USER_TOKEN: z.string().startsWith("xoxp-", "a user token starting with xoxp-").optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8, "at least 8 characters").optional(),
+  SLACK_APP_TOKEN: z.string().startsWith("xapp-", "an app token starting with xapp-").optional(),
+  SLACK_CHANNEL_ID: z.string().min(1).optional(),
+  SLACK_API_URL: url.default("https://slack.com/api/").transform((v) =>
+    v.endsWith("/") ? v : `${v}/`
+  ),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8126),
+  MCP_AUTH_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  MCP_STATELESS: bool.default(false),
+  PUBLIC_URL: url.optional(),
+  ALLOWED_ORIGINS: list.default([]),
+  SLACK_READ_ONLY: bool.default(false),
+  SLACK_WRITE_CHANNELS: list.default([]),
+  UPSTASH_REDIS_REST_URL: url.optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
+  RATE_LIMIT_PER_MINUTE: positiveInt.default(50),
+  SLACK_METHOD_LIMITS: z.string().default("").transform((v, ctx) => {
+    const limits: Record<string, number> = {};
+    for (const pair of v.split(",").map((s) => s.trim()).filter(Boolean)) {
+      const [method, perMinute] = pair.split("=");
+      const n = Number(perMinute);
+      if (!method || !Number.isInteger(n) || n <= 0) {
+        ctx.addIssue({ code: "custom", message: `expected method=perMinute pairs, got "${pair}"` });
+        return z.NEVER;
+      }
+      limits[method] = n;
+    }
+    return limits;
+  }),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
+  LOG_FILE: z.string().min(1).optional(),
+  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
+});
+
+/** Which way the process serves. */
+export type Mode = "start" | "demo" | "stdio" | "manifest";
+
+/** The validated configuration. */
+export interface Config {
+  mode: Mode;
+  /** `--socket-mode`: the demo delivers events over Socket Mode instead of the webhook. */
+  socketMode: boolean;
+  slack: {
+    botToken?: string;
+    userToken?: string;
+    appToken?: string;
+    signingSecret?: string;
+    defaultChannel?: string;
+    apiUrl: string;
+    readOnly: boolean;
+    writeChannels: string[];
+    /** Per-method budgets (calls per minute) overriding Slack's tiers. */
+    methodLimits: Record<string, number>;
+  };
+  http: {
+    host: string;
+    port: number;
+    authToken?: string;
+    stateless: boolean;
+    publicUrl?: string;
+    allowedOrigins: string[];
+    tls?: { certFile: string; keyFile: string };
+  };
+  store: { upstash?: { url: string; token: string } };
+  cacheTtlSeconds: number;
+  rateLimitPerMinute: number;
+  log: { level: "debug" | "info" | "warning" | "error"; file?: string; format: "text" | "json" };
+}
+
+const modeFlags: Record<string, Mode> = {
+  "--demo": "demo",
+  "--stdio": "stdio",
+  "--manifest": "manifest",
+};
+
+/** Flags that are not settings: they pick a mode or print and exit. */
+const switchFlags = new Set([...Object.keys(modeFlags), "--socket-mode", "--help", "--version"]);
+
+/** True for loopback host names and addresses. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || host.startsWith("127.");
+}
+
+/** Folds `--kebab-case value` / `--kebab-case=value` flags over the environment. */
+function mergeFlags(env: Record<string, string | undefined>, args: string[]) {
+  const merged = { ...env };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (switchFlags.has(arg)) continue;
+    const match = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new ConfigError(`Unknown argument "${arg}": flags look like --port 8126`);
+    const name = match[1].toUpperCase().replaceAll("-", "_");
+    if (!(name in schema.shape)) {
+      throw new ConfigError(`Unknown flag --${match[1]}: see --help for the settings`);
+    }
+    const value = match[2] ?? args[++i];
+    if (value === undefined) throw new ConfigError(`Flag --${match[1]} needs a value`);
+    merged[name] = value;
+  }
+  return merged;
+}
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(Deno.env.toObject(), Deno.args);
+ * ```
+ * @throws {ConfigError} with one line naming the variable and what is expected.
+ */
+export function loadConfig(env: Record<string, string | undefined>, args: string[] = []): Config {
+  const mode = args.map((a) => modeFlags[a]).find(Boolean) ?? "start";
+  const raw = mergeFlags(env, args);
+  // An empty variable means "unset", as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(
+    Object.keys(schema.shape).map((k) => [k, raw[k] === "" ? undefined : raw[k]]),
+  );
+  present.SLACK_BOT_TOKEN ??= raw.SLACK_TOKEN || undefined;
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0]);
+    // Never echo the offending value: it may be a secret.
+    throw new ConfigError(`Invalid ${name}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  if (mode === "start" && !e.SLACK_BOT_TOKEN) {
+    throw new ConfigError(
+      "Missing SLACK_BOT_TOKEN: set it to your bot token (xoxb-…), or run `deno task demo`",
+    );
+  }
+  if (!isLoopback(e.HOST) && !e.MCP_AUTH_TOKEN && mode !== "manifest") {
+    throw new ConfigError(
+      `Refusing to listen on HOST=${e.HOST} without MCP_AUTH_TOKEN: set a bearer token or bind 127.0.0.1`,
+    );
+  }
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
+    throw new ConfigError(
+      `Missing ${e.TLS_CERT_FILE ? "TLS_KEY_FILE" : "TLS_CERT_FILE"}: TLS needs both files`,
+    );
+  }
+  if (Boolean(e.UPSTASH_REDIS_REST_URL) !== Boolean(e.UPSTASH_REDIS_REST_TOKEN)) {
+    throw new ConfigError(
+      `Missing ${
+        e.UPSTASH_REDIS_REST_URL ? "UPSTASH_REDIS_REST_TOKEN" : "UPSTASH_REDIS_REST_URL"
+      }: Upstash needs both`,
+    );
+  }
+  return {
+    mode,
+    socketMode: args.includes("--socket-mode"),
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      userToken: e.SLACK_USER_TOKEN,
+      appToken: e.SLACK_APP_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      defaultChannel: e.SLACK_CHANNEL_ID,
+      apiUrl: e.SLACK_API_URL,
+      readOnly: e.SLACK_READ_ONLY,
+      writeChannels: e.SLACK_WRITE_CHANNELS,
+      methodLimits: e.SLACK_METHOD_LIMITS,
+    },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      authToken: e.MCP_AUTH_TOKEN,
+      stateless: e.MCP_STATELESS,
+      publicUrl: e.PUBLIC_URL,
+      allowedOrigins: e.ALLOWED_ORIGINS,
+      tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE
+        ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE }
+        : undefined,
+    },
+    store: {
+      upstash: e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN
+        ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
+        : undefined,
+    },
+    cacheTtlSeconds: e.CACHE_TTL_SECONDS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    log: { level: e.LOG_LEVEL, file: e.LOG_FILE, format: e.LOG_FORMAT },
+  };
+}
+
+/** The names of every setting, for `--help` and the README test. */
+export const settingNames: readonly string[] = Object.keys(schema.shape);
+

@@ -1,0 +1,77 @@
+/**
+ * `deno task demo`: the embedded Slack emulator with a seeded workspace, our
+ * server pointed at it, and signed events delivered back to our webhook as
+ * Slack would, so every tool works with no Slack account and no network.
+ * @module
+ */
+import type { Config } from "../config.ts";
+import { type RunningServer, startServer } from "../serve.ts";
+import { serveEmulator } from "./emulator.ts";
+import { createSeedWorkspace } from "./seed.ts";
+import { startEventDelivery } from "./event_delivery.ts";
+
+/** Tokens the emulator accepts. They are not secrets: they only open the demo. */
+const demoTokens = { bot: "xoxb-demo-bot-token", user: "xoxp-demo-user-token" };
+
+function banner(url: string, config: Config): string {
+  const mcpUrl = `${url}/mcp`;
+  const auth = config.http.authToken ? { Authorization: "Bearer <MCP_AUTH_TOKEN>" } : undefined;
+  const clientConfig = {
+    mcpServers: { slack: { type: "http", url: mcpUrl, ...(auth ? { headers: auth } : {}) } },
+  };
+  return [
+    "",
+    "slack-mcp demo: a seeded Slack workspace (Acme Demo) is running in-process.",
+    "",
+    `  MCP endpoint:  ${mcpUrl}`,
+    `  Health:        ${url}/healthz`,
+    "",
+    "Client config (Claude Desktop, Cursor, VS Code: paste into its MCP servers file):",
+    JSON.stringify(clientConfig, null, 2),
+    "",
+    "Try it with the MCP Inspector:",
+    `  npx @modelcontextprotocol/inspector --cli ${mcpUrl} --transport http --method tools/list`,
+    "",
+    "Press Ctrl+C to stop.",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Starts the demo and prints where to connect.
+ *
+ * @example
+ * ```ts
+ * const demo = await startDemo(loadConfig({}, ["--demo"]));
+ * ```
+ */
+export async function startDemo(config: Config): Promise<RunningServer> {
+  const workspace = createSeedWorkspace({ now: Date.now() });
+  const emulator = await serveEmulator({ workspace, now: () => Date.now() });
+  const signingSecret = config.slack.signingSecret ?? crypto.randomUUID().replaceAll("-", "");
+  const demoConfig: Config = {
+    ...config,
+    slack: {
+      ...config.slack,
+      apiUrl: emulator.url,
+      botToken: demoTokens.bot,
+      userToken: demoTokens.user,
+      signingSecret,
+    },
+  };
+  const server = await startServer(demoConfig);
+  const delivery = startEventDelivery({
+    emulator: emulator.emulator,
+    webhookUrl: `${server.url}/slack/events`,
+    signingSecret,
+  });
+  console.log(banner(server.url, demoConfig));
+  return {
+    ...server,
+    async close() {
+      delivery.stop();
+      await server.close();
+      await emulator.close();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * What the server offers: every tool, prompt and resource, in listing order.
+ * @module
+ */
+import type { Catalog } from "./server.ts";
+import type { ToolDefinition } from "./tool.ts";
+import { readTools } from "./tools/read.ts";
+import { analysisTools } from "./tools/analysis.ts";
+import { registerPrompts } from "./prompts.ts";
+
+/** Every tool, prompt and resource of the server. */
+export const catalog: Catalog = {
+  tools: [...readTools, ...analysisTools] as unknown as ToolDefinition[],
+  extensions: [registerPrompts],
+};

@@ -1,0 +1,85 @@
+/**
+ * Wires config → services → MCP factory → app → `Deno.serve`, and tears it all
+ * down again. `main.ts`, the demo and the end-to-end tests start servers here.
+ * @module
+ */
+import type { Config } from "./config.ts";
+import { createServices, type ServiceOverrides, type Services } from "./services.ts";
+import { createMcpServerFactory, type McpServerFactory } from "./mcp/server.ts";
+import { catalog } from "./mcp/catalog.ts";
+import { createMcpEndpoint, type McpEndpoint } from "./http/mcp_route.ts";
+import { createApp } from "./app.ts";
+import { logger } from "./log/logger.ts";
+
+/** A running server. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:8126`. */
+  url: string;
+  services: Services;
+  factory: McpServerFactory;
+  mcp: McpEndpoint;
+  /** Stops accepting, lets in-flight requests finish, closes sessions. */
+  close(): Promise<void>;
+}
+
+/** Builds the services and the MCP factory for `config` (shared by HTTP and stdio). */
+export async function createRuntime(config: Config, overrides: ServiceOverrides = {}) {
+  const services = await createServices(config, overrides);
+  const factory = createMcpServerFactory(services, catalog);
+  return { services, factory };
+}
+
+/**
+ * Starts serving `config` over HTTP (HTTPS with TLS files).
+ *
+ * @example
+ * ```ts
+ * const server = await startServer(loadConfig(Deno.env.toObject()));
+ * ```
+ */
+export async function startServer(
+  config: Config,
+  overrides: ServiceOverrides = {},
+): Promise<RunningServer> {
+  const { services, factory } = await createRuntime(config, overrides);
+  const mcp = createMcpEndpoint({ factory, stateless: config.http.stateless });
+  const app = createApp({
+    config,
+    factory,
+    mcp,
+    readiness: async () => {
+      const [slack, store] = await Promise.allSettled([
+        services.slack.call("auth.test"),
+        services.store.ping(),
+      ]);
+      const check = (r: PromiseSettledResult<unknown>) =>
+        r.status === "fulfilled" ? { ok: true } : { ok: false, detail: String(r.reason?.message ?? r.reason) };
+      return { slack: check(slack), store: check(store) };
+    },
+  });
+  const tls = config.http.tls
+    ? { cert: await Deno.readTextFile(config.http.tls.certFile), key: await Deno.readTextFile(config.http.tls.keyFile) }
+    : {};
+  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname: config.http.host,
+    port: config.http.port,
+    ...tls,
+    onListen: resolve,
+  }, (request, info) => app.fetch(request, info));
+  const address = await listening;
+  const scheme = config.http.tls ? "https" : "http";
+  const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
+  const url = `${scheme}://${host}:${address.port}`;
+  logger("http").info("Serving MCP on {url}/mcp", { url });
+  return {
+    url,
+    services,
+    factory,
+    mcp,
+    async close() {
+      await mcp.close();
+      await server.shutdown();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The bundle of long-lived services tools and routes use, built once at
+ * startup from the config. Tests build it with their own store, clock or fetch.
+ * @module
+ */
+import type { Config } from "./config.ts";
+import { createEventStream } from "./events/event_stream.ts";
+import type { EventStream } from "./events/event.ts";
+import { createSlackClient, type SlackClient } from "./slack/client.ts";
+import { createDirectory, type Directory } from "./slack/directory.ts";
+import { createPacer } from "./slack/pacer.ts";
+import { type Cache, createCache } from "./store/cache.ts";
+import { createMemoryStore } from "./store/memory_store.ts";
+import type { Store } from "./store/store.ts";
+import { createUpstashStore } from "./store/upstash_store.ts";
+import { logger } from "./log/logger.ts";
+
+/** Everything a tool or route may use. */
+export interface Services {
+  config: Config;
+  slack: SlackClient;
+  directory: Directory;
+  cache: Cache;
+  store: Store;
+  events: EventStream;
+  now(): number;
+}
+
+/** What tests may replace. */
+export interface ServiceOverrides {
+  store?: Store;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/** A short, one-way fingerprint of the tokens: cache entries of one token never serve another. */
+async function tokenFingerprint(config: Config): Promise<string> {
+  const material = new TextEncoder().encode(
+    `${config.slack.apiUrl}|${config.slack.botToken ?? ""}|${config.slack.userToken ?? ""}`,
+  );
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", material));
+  return Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Builds the services for `config`. */
+export async function createServices(
+  config: Config,
+  overrides: ServiceOverrides = {},
+): Promise<Services> {
+  const now = overrides.now ?? Date.now;
+  const store = overrides.store ??
+    (config.store.upstash ? createUpstashStore(config.store.upstash) : createMemoryStore({ now }));
+  const log = logger("slack");
+  const slack = createSlackClient({
+    apiUrl: config.slack.apiUrl,
+    botToken: config.slack.botToken,
+    userToken: config.slack.userToken,
+    fetch: overrides.fetch,
+    pacer: createPacer({ store, limits: config.slack.methodLimits, now }),
+    onCall: ({ method, status, ms, error }) => {
+      if (error) log.warn("Slack {method} failed: {error} (HTTP {status})", { method, error, status });
+      else log.debug("Slack {method} {status} in {ms} ms", { method, status, ms: Math.round(ms) });
+    },
+  });
+  const cache = createCache({
+    store,
+    ttlSeconds: config.cacheTtlSeconds,
+    prefix: `slack-mcp:cache:${await tokenFingerprint(config)}`,
+    now,
+    onError: (operation, error) =>
+      logger("store").warn("Cache {operation} failed, using Slack directly: {error}", {
+        operation,
+        error: String(error),
+      }),
+  });
+  const directory = createDirectory({ slack, cache });
+  const events = createEventStream({ store, now });
+  return { config, slack, directory, cache, store, events, now };
+}

@@ -1,0 +1,203 @@
+/**
+ * The Slack Web API client: one `fetch` per call, bearer auth, Slack errors as
+ * {@link SlackApiError}, 429 `Retry-After` honoured, cursor pagination.
+ * @module
+ */
+import { SlackApiError } from "./errors.ts";
+import type { SlackResponse } from "./types.ts";
+import { sleep } from "../util/sleep.ts";
+
+/** Waits until a call to `method` fits Slack's budget (see `pacer.ts`). */
+export interface SlackPacer {
+  acquire(method: string, scope: string | undefined, signal?: AbortSignal): Promise<void>;
+}
+
+/** Options of {@link createSlackClient}. */
+export interface SlackClientOptions {
+  /** Base URL ending in `/`, e.g. `https://slack.com/api/`. */
+  apiUrl: string;
+  botToken?: string;
+  userToken?: string;
+  fetch?: typeof fetch;
+  /** Per attempt, default 10 s. */
+  timeoutMs?: number;
+  /** Retries after a 429 or a network failure, default 3. */
+  maxRetries?: number;
+  /** A `Retry-After` longer than this fails at once, default 30 s. */
+  maxRetryWaitMs?: number;
+  pacer?: SlackPacer;
+  /** Called after each HTTP attempt, for the log and the benchmarks. */
+  onCall?: (call: { method: string; status: number; ms: number; error?: string }) => void;
+}
+
+/** How to send one call. */
+export interface CallOptions {
+  /** Which token; `user` is for `search.messages`. Default `bot`. */
+  token?: "bot" | "user";
+  /** Send a JSON body (writes) rather than a form (reads). */
+  json?: boolean;
+  signal?: AbortSignal;
+  /** Budget scope within the method, e.g. the channel for `chat.postMessage`. */
+  scope?: string;
+}
+
+/** A Slack Web API client. */
+export interface SlackClient {
+  /** Calls `method`; resolves with the body when `ok`, else throws {@link SlackApiError}. */
+  call<T extends SlackResponse>(
+    method: string,
+    params?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<T>;
+  /** Follows `next_cursor` and collects `items` up to `max` of them. */
+  collect<T>(
+    method: string,
+    key: string,
+    params?: Record<string, unknown>,
+    options?: CallOptions & { max?: number; pageSize?: number },
+  ): Promise<T[]>;
+  /** Whether a user token is configured (search needs one). */
+  readonly hasUserToken: boolean;
+}
+
+function formBody(params: Record<string, unknown>): URLSearchParams {
+  const form = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    form.set(key, typeof value === "object" ? JSON.stringify(value) : String(value));
+  }
+  return form;
+}
+
+/**
+ * Creates a client.
+ *
+ * @example
+ * ```ts
+ * const slack = createSlackClient({ apiUrl: "https://slack.com/api/", botToken });
+ * const { channels } = await slack.call("conversations.list", { limit: 200 });
+ * ```
+ */
+export function createSlackClient(options: SlackClientOptions): SlackClient {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxRetries = options.maxRetries ?? 3;
+  const maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
+
+  async function attempt(
+    method: string,
+    params: Record<string, unknown>,
+    token: string,
+    opts: CallOptions,
+  ): Promise<{ status: number; retryAfter?: number; body?: SlackResponse }> {
+    const signal = opts.signal
+      ? AbortSignal.any([opts.signal, AbortSignal.timeout(timeoutMs)])
+      : AbortSignal.timeout(timeoutMs);
+    const started = performance.now();
+    const response = await doFetch(options.apiUrl + method, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": opts.json
+          ? "application/json; charset=utf-8"
+          : "application/x-www-form-urlencoded",
+      },
+      body: opts.json ? JSON.stringify(params) : formBody(params),
+      signal,
+    });
+    if (response.status === 429) {
+      await response.body?.cancel();
+      const retryAfter = Number(response.headers.get("retry-after") ?? "1");
+      options.onCall?.({
+        method,
+        status: 429,
+        ms: performance.now() - started,
+        error: "ratelimited",
+      });
+      return { status: 429, retryAfter: Number.isFinite(retryAfter) ? retryAfter : 1 };
+    }
+    const body = response.headers.get("content-type")?.includes("json")
+      ? await response.json() as SlackResponse
+      : (await response.body?.cancel(), undefined);
+    options.onCall?.({
+      method,
+      status: response.status,
+      ms: performance.now() - started,
+      error: body?.ok ? undefined : body?.error ?? `http_${response.status}`,
+    });
+    return { status: response.status, body };
+  }
+
+  async function call<T extends SlackResponse>(
+    method: string,
+    params: Record<string, unknown> = {},
+    opts: CallOptions = {},
+  ): Promise<T> {
+    const token = opts.token === "user" ? options.userToken : options.botToken;
+    if (!token) {
+      throw new SlackApiError(method, opts.token === "user" ? "not_allowed_token_type" : "not_authed");
+    }
+    for (let tries = 0;; tries++) {
+      await options.pacer?.acquire(method, opts.scope, opts.signal);
+      let result;
+      try {
+        result = await attempt(method, params, token, opts);
+      } catch (error) {
+        if (opts.signal?.aborted) throw error;
+        const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+        if (tries >= maxRetries || timedOut) {
+          throw new SlackApiError(method, timedOut ? "request_timeout" : "service_unavailable");
+        }
+        await sleep(250 * 2 ** tries, opts.signal);
+        continue;
+      }
+      if (result.status === 429) {
+        const waitMs = result.retryAfter! * 1000;
+        if (tries >= maxRetries || waitMs > maxRetryWaitMs) {
+          throw new SlackApiError(method, "ratelimited", { retryAfterSeconds: result.retryAfter });
+        }
+        await sleep(waitMs, opts.signal);
+        continue;
+      }
+      const body = result.body;
+      if (!body) {
+        if (result.status >= 500 && tries < maxRetries) {
+          await sleep(250 * 2 ** tries, opts.signal);
+          continue;
+        }
+        throw new SlackApiError(method, result.status >= 500 ? "service_unavailable" : "fatal_error");
+      }
+      if (!body.ok) {
+        throw new SlackApiError(method, body.error ?? "unknown_error", {
+          needed: body.needed,
+          provided: body.provided,
+        });
+      }
+      return body as T;
+    }
+  }
+
+  async function collect<T>(
+    method: string,
+    key: string,
+    params: Record<string, unknown> = {},
+    opts: CallOptions & { max?: number; pageSize?: number } = {},
+  ): Promise<T[]> {
+    const max = opts.max ?? Infinity;
+    const items: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call<SlackResponse & Record<string, unknown>>(
+        method,
+        { ...params, limit: opts.pageSize ?? 200, cursor },
+        opts,
+      );
+      items.push(...(page[key] as T[] ?? []));
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor && items.length < max);
+    return items.slice(0, max);
+  }
+
+  return { call, collect, hasUserToken: Boolean(options.userToken) };
+}
+

@@ -1,0 +1,78 @@
+/**
+ * Slack Web API failures as typed errors with a hint a model (or person) can
+ * act on. Slack answers most failures with HTTP 200 and `ok: false`.
+ * @module
+ */
+
+/** Hints for the error codes users meet most, keyed by Slack's `error`. */
+const hints: Record<string, string> = {
+  not_authed: "No token was sent: set SLACK_BOT_TOKEN.",
+  invalid_auth: "The token is not valid: check SLACK_BOT_TOKEN (or SLACK_USER_TOKEN).",
+  account_inactive: "The token's user or app was deactivated: reinstall the app.",
+  token_revoked: "The token was revoked: reinstall the app and set the new token.",
+  not_in_channel:
+    "The bot is not a member of this channel: invite it with `/invite @your-bot` in Slack, then retry.",
+  channel_not_found:
+    "No such channel, or the bot cannot see it: check the ID or name with slack_list_channels.",
+  thread_not_found: "No thread starts at that ts in this channel: check thread_ts.",
+  message_not_found: "No message with that ts in this channel: check the timestamp.",
+  user_not_found: "No such user: check the ID or @handle with slack_get_users.",
+  users_not_found: "One of the users does not exist: check the IDs with slack_get_users.",
+  not_allowed_token_type:
+    "This method needs a different token type (search needs a user token): set SLACK_USER_TOKEN (xoxp-…).",
+  ratelimited: "Slack is rate limiting this method: wait and retry.",
+  is_archived: "The channel is archived: unarchive it or pick another channel.",
+  msg_too_long: "The text is over Slack's 40,000-character limit: shorten or split it.",
+  no_text: "The message text is empty: provide some text.",
+  cant_update_message: "Only the bot's own messages can be edited.",
+  cant_delete_message: "Only the bot's own messages can be deleted.",
+  edit_window_closed: "The message is too old to edit.",
+  name_taken: "A channel with that name exists: pick another name.",
+  invalid_name: "That name is not valid here: check the spelling (emoji names have no colons).",
+  invalid_name_specials:
+    "Channel names may only contain lowercase letters, numbers, hyphens and underscores.",
+  invalid_name_maxlength: "Channel names are at most 80 characters.",
+  invalid_name_required: "A channel name is required.",
+  already_in_channel: "The user is already in the channel.",
+  cant_invite_self: "The bot cannot invite itself.",
+  restricted_action: "A workspace admin setting forbids this action for the app.",
+  time_in_past: "post_at is in the past: schedule a future time.",
+  time_too_far: "post_at is more than 120 days ahead: Slack cannot schedule that far.",
+  no_reaction: "That reaction is not on the message.",
+  already_reacted: "The bot already added that reaction.",
+  invalid_cursor: "The cursor is not valid (expired or from another call): start again without it.",
+  invalid_limit: "limit is out of range for this method.",
+  fatal_error: "Slack had an internal error: retry later.",
+  service_unavailable: "Slack is unavailable: retry later.",
+  request_timeout: "Slack did not answer in time: retry later.",
+};
+
+/** A failed Slack Web API call. */
+export class SlackApiError extends Error {
+  override name = "SlackApiError";
+  /** Slack's error code, e.g. `channel_not_found`. */
+  readonly code: string;
+  /** The Web API method, e.g. `conversations.history`. */
+  readonly method: string;
+  /** What to do about it. */
+  readonly hint: string;
+  /** For `ratelimited`: seconds Slack asked us to wait. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    method: string,
+    code: string,
+    detail: { needed?: string; provided?: string; retryAfterSeconds?: number } = {},
+  ) {
+    const hint = code === "missing_scope"
+      ? `The app lacks the ${detail.needed ?? "required"} scope: add it under OAuth & Permissions and reinstall the app.`
+      : code === "ratelimited" && detail.retryAfterSeconds !== undefined
+      ? `Slack is rate limiting ${method}: retry in ${detail.retryAfterSeconds} s.`
+      : hints[code] ?? "See Slack's documentation of this error code.";
+    super(`Slack ${method} failed: ${code}. ${hint}`);
+    this.code = code;
+    this.method = method;
+    this.hint = hint;
+    this.retryAfterSeconds = detail.retryAfterSeconds;
+  }
+}

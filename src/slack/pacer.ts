@@ -1,0 +1,108 @@
+/**
+ * Keeps Web API calls inside Slack's per-method budgets, shared by every
+ * instance through the store, so calls wait for budget instead of collecting
+ * 429s. Calls in one (method, scope) queue run in arrival order, so concurrent
+ * posts to a channel keep their order.
+ * @module
+ */
+import type { Store } from "../store/store.ts";
+import { sleep } from "../util/sleep.ts";
+import { SlackApiError } from "./errors.ts";
+import type { SlackPacer } from "./client.ts";
+import { logger } from "../log/logger.ts";
+
+/** Slack's published tiers, in calls per minute (docs.slack.dev/apis/web-api/rate-limits). */
+const tier = { 1: 1, 2: 20, 3: 50, 4: 100 } as const;
+
+/** Per-method budgets; unlisted methods get Tier 3. */
+export const defaultMethodLimits: Readonly<Record<string, number>> = {
+  "conversations.list": tier[2],
+  "users.list": tier[2],
+  "search.messages": tier[2],
+  "conversations.create": tier[2],
+  "conversations.invite": tier[3],
+  "conversations.setTopic": tier[3],
+  "conversations.history": tier[3],
+  "conversations.replies": tier[3],
+  "conversations.info": tier[3],
+  "users.info": tier[4],
+  "users.profile.get": tier[4],
+  "conversations.members": tier[4],
+  "auth.test": tier[4],
+  "chat.getPermalink": tier[4],
+};
+
+/** Options of {@link createPacer}. */
+export interface PacerOptions {
+  store: Store;
+  /** Overrides of {@link defaultMethodLimits}, e.g. `{"conversations.history": 1}`. */
+  limits?: Record<string, number>;
+  /** Namespaces budgets per workspace token. */
+  prefix?: string;
+  /** Longest wait for budget before failing, default 30 s. */
+  maxWaitMs?: number;
+  now?: () => number;
+}
+
+/** `chat.postMessage` is limited per channel: about one message per second. */
+const perChannelMethods = new Set(["chat.postMessage"]);
+
+/**
+ * Creates the pacer the Slack client consults before each call.
+ *
+ * @example
+ * ```ts
+ * const pacer = createPacer({ store, limits: { "conversations.history": 1 } });
+ * await pacer.acquire("conversations.history", undefined);
+ * ```
+ */
+export function createPacer(options: PacerOptions): SlackPacer {
+  const limits = { ...defaultMethodLimits, ...options.limits };
+  const prefix = options.prefix ?? "slack-mcp:pace";
+  const maxWaitMs = options.maxWaitMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  const queues = new Map<string, Promise<void>>();
+  const log = logger("pacer");
+
+  async function waitForBudget(
+    method: string,
+    key: string,
+    [max, windowMs]: [number, number],
+    signal?: AbortSignal,
+  ) {
+    const deadline = now() + maxWaitMs;
+    while (true) {
+      let result;
+      try {
+        result = await options.store.limit(key, max, windowMs);
+      } catch (error) {
+        // Fail open: Slack's own 429 + Retry-After handling still protects us.
+        log.warn("Slack budget check failed, calling without it: {error}", { error: String(error) });
+        return;
+      }
+      if (result.allowed) return;
+      if (now() + result.retryAfterMs > deadline) {
+        throw new SlackApiError(method, "ratelimited", {
+          retryAfterSeconds: Math.ceil(result.retryAfterMs / 1000),
+        });
+      }
+      await sleep(Math.max(result.retryAfterMs, 5), signal);
+    }
+  }
+
+  return {
+    acquire(method, scope, signal) {
+      const perChannel = perChannelMethods.has(method) && scope !== undefined;
+      const key = `${prefix}:${method}:${perChannel ? scope : "*"}`;
+      const budget: [number, number] = perChannel ? [1, 1000] : [limits[method] ?? tier[3], 60_000];
+      const previous = queues.get(key) ?? Promise.resolve();
+      const mine = previous.catch(() => {}).then(() => waitForBudget(method, key, budget, signal));
+      const settled = mine.catch(() => {});
+      queues.set(key, settled);
+      settled.then(() => {
+        if (queues.get(key) === settled) queues.delete(key);
+      });
+      return mine;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Read-through cache over a {@link Store}: set-with-expiry entries, single
+ * flight for concurrent misses, and tag invalidation. A tag is a generation
+ * counter kept in the store (so every instance sees it); bumping it makes every
+ * entry stored under the old generation a miss, without scanning keys.
+ * @module
+ */
+import type { Store } from "./store.ts";
+
+/** A cached value and where it came from. */
+export interface CacheResult<T> {
+  value: T;
+  /** True when served from the cache rather than loaded now. */
+  cached: boolean;
+  /** Seconds since the value was loaded. */
+  ageSeconds: number;
+}
+
+/** Options of {@link createCache}. */
+export interface CacheOptions {
+  store: Store;
+  /** Entry lifetime; 0 disables caching. */
+  ttlSeconds: number;
+  /** Namespaces keys, e.g. by a hash of the token, so tokens never share entries. */
+  prefix: string;
+  now?: () => number;
+  /** Called when the store fails; the call then goes to Slack. */
+  onError?: (operation: string, error: unknown) => void;
+}
+
+/** The cache the tools read through. */
+export interface Cache {
+  /** The cached value for `key`, or `load()`'s, stored under the current generation of `tags`. */
+  getOrLoad<T>(key: string, load: () => Promise<T>, tags?: string[]): Promise<CacheResult<T>>;
+  /** Makes every entry stored under `tag` stale, on every instance. */
+  invalidate(tag: string): Promise<void>;
+}
+
+interface Entry {
+  /** The value. */
+  v: unknown;
+  /** Loaded at, unix ms. */
+  at: number;
+  /** Generations of its tags when stored. */
+  g: (string | null)[];
+}
+
+/**
+ * Creates a cache.
+ *
+ * @example
+ * ```ts
+ * const cache = createCache({ store, ttlSeconds: 300, prefix: "c:ab12" });
+ * const { value } = await cache.getOrLoad("history:C1", loadHistory, ["history:C1"]);
+ * ```
+ */
+export function createCache(options: CacheOptions): Cache {
+  const { store, ttlSeconds, prefix } = options;
+  const now = options.now ?? Date.now;
+  const inFlight = new Map<string, Promise<CacheResult<unknown>>>();
+  const genKey = (tag: string) => `${prefix}:gen:${tag}`;
+
+  async function lookup(key: string, tags: string[]) {
+    try {
+      const [raw, ...gens] = await store.mget([`${prefix}:${key}`, ...tags.map(genKey)]);
+      const entry = raw ? JSON.parse(raw) as Entry : null;
+      const fresh = entry && entry.g.length === gens.length && entry.g.every((g, i) => g === gens[i]);
+      return { entry: fresh ? entry : null, gens };
+    } catch (error) {
+      options.onError?.("read", error);
+      return { entry: null, gens: null };
+    }
+  }
+
+  async function loadAndStore<T>(key: string, load: () => Promise<T>, tags: string[]) {
+    const { entry, gens } = await lookup(key, tags);
+    if (entry) {
+      return { value: entry.v as T, cached: true, ageSeconds: Math.floor((now() - entry.at) / 1000) };
+    }
+    const value = await load();
+    if (gens) {
+      const stored: Entry = { v: value, at: now(), g: gens };
+      store.set(`${prefix}:${key}`, JSON.stringify(stored), ttlSeconds).catch((error) =>
+        options.onError?.("write", error)
+      );
+    }
+    return { value, cached: false, ageSeconds: 0 };
+  }
+
+  return {
+    getOrLoad<T>(key: string, load: () => Promise<T>, tags: string[] = []) {
+      if (ttlSeconds <= 0) return load().then((value) => ({ value, cached: false, ageSeconds: 0 }));
+      const flightKey = `${key}\n${tags.join(",")}`;
+      const pending = inFlight.get(flightKey);
+      if (pending) return pending as Promise<CacheResult<T>>;
+      const promise = loadAndStore(key, load, tags).finally(() => inFlight.delete(flightKey));
+      inFlight.set(flightKey, promise);
+      return promise;
+    },
+    async invalidate(tag: string) {
+      try {
+        await store.incr(genKey(tag));
+      } catch (error) {
+        options.onError?.("invalidate", error);
+      }
+    },
+  };
+}

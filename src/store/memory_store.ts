@@ -1,0 +1,218 @@
+/**
+ * The in-process {@link Store}: one `Map` for strings, lists and rate-limit
+ * windows. Expiry follows the injected clock (checked on read, swept when
+ * full), and at `maxKeys` the least recently used keys are evicted, so memory
+ * stays bounded without any timer running.
+ * @module
+ */
+import type { LimitResult, Store } from "./store.ts";
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Clock in unix milliseconds, default `Date.now`. */
+  now?: () => number;
+  /** Most keys kept before evicting the least recently used, default 100,000. */
+  maxKeys?: number;
+}
+
+type Entry =
+  | { kind: "string"; value: string; expiresAt: number }
+  | { kind: "list"; items: string[]; expiresAt: number }
+  | { kind: "window"; window: SlidingWindow; expiresAt: number };
+
+/** Calls counted in the fixed window `index` (of `windowMs`) and in the one before it. */
+interface SlidingWindow {
+  windowMs: number;
+  index: number;
+  current: number;
+  previous: number;
+}
+
+/** Limit counters live under the prefix the Upstash limiter uses, so both stores name them alike. */
+const LIMIT_PREFIX = "slack-mcp:rl:";
+/** A full store looks for expired entries at most this often before evicting live ones. */
+const SWEEP_INTERVAL_MS = 1_000;
+
+/**
+ * Creates an in-process store.
+ *
+ * @example
+ * ```ts
+ * const store = createMemoryStore();
+ * await store.set("greeting", "hi", 60);
+ * const { allowed, retryAfterMs } = await store.limit("client:42", 30, 60_000);
+ * ```
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
+  const now = options.now ?? Date.now;
+  const maxKeys = options.maxKeys ?? 100_000;
+  requirePositiveInteger("maxKeys", maxKeys);
+  // Insertion order doubles as recency: every read or write moves a key to the end.
+  const entries = new Map<string, Entry>();
+  let nextSweepAt = -Infinity;
+
+  function read(key: string): Entry | undefined {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    entries.delete(key);
+    if (entry.expiresAt <= now()) return undefined;
+    entries.set(key, entry);
+    return entry;
+  }
+
+  function write(key: string, entry: Entry) {
+    entries.delete(key);
+    entries.set(key, entry);
+    if (entries.size <= maxKeys) return;
+    const time = now();
+    if (time >= nextSweepAt) {
+      nextSweepAt = time + SWEEP_INTERVAL_MS;
+      for (const [k, e] of entries) if (e.expiresAt <= time) entries.delete(k);
+    }
+    for (const k of entries.keys()) {
+      if (entries.size <= maxKeys) break;
+      entries.delete(k);
+    }
+  }
+
+  function readString(key: string): string | null {
+    const entry = read(key);
+    if (!entry) return null;
+    if (entry.kind !== "string") throw new TypeError(`Key "${key}" holds a ${entry.kind}, not a string`);
+    return entry.value;
+  }
+
+  function expiryAfter(ttlSeconds: number): number {
+    if (!(ttlSeconds > 0)) throw new RangeError(`ttlSeconds must be positive, got ${ttlSeconds}`);
+    return now() + ttlSeconds * 1000;
+  }
+
+  return {
+    kind: "memory",
+
+    async get(key) {
+      return readString(key);
+    },
+
+    async mget(keys) {
+      // Like Redis MGET: a key holding a list reads as missing rather than failing the batch.
+      return keys.map((key) => {
+        const entry = read(key);
+        return entry?.kind === "string" ? entry.value : null;
+      });
+    },
+
+    async set(key, value, ttlSeconds) {
+      write(key, { kind: "string", value, expiresAt: expiryAfter(ttlSeconds) });
+    },
+
+    async setIfAbsent(key, value, ttlSeconds) {
+      const expiresAt = expiryAfter(ttlSeconds);
+      if (read(key)) return false;
+      write(key, { kind: "string", value, expiresAt });
+      return true;
+    },
+
+    async del(...keys) {
+      for (const key of keys) entries.delete(key);
+    },
+
+    async incr(key) {
+      const text = readString(key) ?? "0";
+      const value = Number(text);
+      if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(value + 1)) {
+        throw new RangeError(`Value at "${key}" is not an integer: ${text}`);
+      }
+      // Like Redis INCR, an existing expiry is kept.
+      const expiresAt = entries.get(key)?.expiresAt ?? Infinity;
+      write(key, { kind: "string", value: String(value + 1), expiresAt });
+      return value + 1;
+    },
+
+    async limit(key, max, windowMs) {
+      requirePositiveInteger("max", max);
+      requirePositiveInteger("windowMs", windowMs);
+      const time = now();
+      const entry = read(LIMIT_PREFIX + key);
+      if (entry && entry.kind !== "window") {
+        throw new TypeError(`Key "${LIMIT_PREFIX + key}" holds a ${entry.kind}, not a window`);
+      }
+      const window = advance(entry?.window, windowMs, time);
+      const result = check(window, max, time);
+      if (result.allowed) {
+        window.current++;
+        write(LIMIT_PREFIX + key, {
+          kind: "window",
+          window,
+          expiresAt: (window.index + 2) * windowMs,
+        });
+      }
+      return result;
+    },
+
+    async append(key, value, maxLength) {
+      requirePositiveInteger("maxLength", maxLength);
+      const entry = read(key);
+      if (entry && entry.kind !== "list") {
+        throw new TypeError(`Key "${key}" holds a ${entry.kind}, not a list`);
+      }
+      const items = entry?.items ?? [];
+      items.push(value);
+      if (items.length > maxLength) items.splice(0, items.length - maxLength);
+      write(key, { kind: "list", items, expiresAt: Infinity });
+    },
+
+    async tail(key, count) {
+      const entry = read(key);
+      if (entry && entry.kind !== "list") {
+        throw new TypeError(`Key "${key}" holds a ${entry.kind}, not a list`);
+      }
+      // slice(-0) would return the whole list.
+      return count > 0 && entry ? entry.items.slice(-count) : [];
+    },
+
+    async ping() {},
+  };
+}
+
+/** The counts as seen at `time`, rolling the stored window forward (a new `windowMs` starts afresh). */
+function advance(stored: SlidingWindow | undefined, windowMs: number, time: number): SlidingWindow {
+  const index = Math.floor(time / windowMs);
+  if (stored?.windowMs === windowMs && stored.index === index) return { ...stored };
+  const previous = stored?.windowMs === windowMs && stored.index === index - 1 ? stored.current : 0;
+  return { windowMs, index, current: 0, previous };
+}
+
+/**
+ * `@upstash/ratelimit`'s slidingWindow: the previous window's count weighs in
+ * by the share of it still inside the sliding window, rounded down, and a
+ * call is refused once that plus the current count reaches `max`.
+ */
+function check(window: SlidingWindow, max: number, time: number): LimitResult {
+  const { windowMs, index, current, previous } = window;
+  const start = index * windowMs;
+  const used = current + weighted(previous, windowMs, time - start);
+  if (used < max) return { allowed: true, remaining: max - used - 1, retryAfterMs: 0 };
+  // Only the previous window's weight decays before this window ends; past
+  // that, this window's calls become the decaying "previous" ones.
+  const retryAt = current < max
+    ? start + firstFreeOffset(previous, max - current, windowMs)
+    : start + windowMs + firstFreeOffset(current, max, windowMs);
+  return { allowed: false, remaining: 0, retryAfterMs: retryAt - time };
+}
+
+/** Integer arithmetic, so the floor is exact where Lua's float math could be off by a hair. */
+function weighted(previous: number, windowMs: number, offset: number): number {
+  return Math.floor(((windowMs - offset) * previous) / windowMs);
+}
+
+/** The first whole-millisecond offset into a window at which `weighted(previous)` drops below `room`. */
+function firstFreeOffset(previous: number, room: number, windowMs: number): number {
+  return Math.max(0, windowMs - Math.ceil((room * windowMs) / previous) + 1);
+}
+
+function requirePositiveInteger(name: string, value: number) {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * End-to-end test rig: the Slack emulator on a free loopback port, our server
+ * on another, and real MCP clients talking HTTP to it.
+ * @module
+ */
+import { loadConfig } from "../src/config.ts";
+import { startServer, type RunningServer } from "../src/serve.ts";
+import type { ServiceOverrides } from "../src/services.ts";
+import { serveEmulator } from "../src/demo/emulator.ts";
+import { createSeedWorkspace } from "../src/demo/seed.ts";
+import { Client, StreamableHTTPClientTransport } from "../src/mcp/sdk.ts";
+import type { CallToolResult } from "../src/mcp/sdk.ts";
+
+/** A fixed "now" for the seeded workspace: Wednesday 2026-11-25 12:00 UTC. */
+export const seedNow = Date.UTC(2026, 10, 25, 12, 0, 0);
+
+/** Tokens the emulator accepts by default. */
+export const demoTokens = {
+  bot: "xoxb-demo-bot-token",
+  user: "xoxp-demo-user-token",
+  app: "xapp-demo-app-token",
+} as const;
+
+/** A running emulator + server pair. */
+export interface Stack {
+  emulator: Awaited<ReturnType<typeof serveEmulator>>["emulator"];
+  emulatorUrl: string;
+  server: RunningServer;
+  /** Base URL of our server. */
+  url: string;
+  /** A connected MCP client (closed by `close`). */
+  connect(options?: { token?: string; headers?: Record<string, string> }): Promise<Client>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startStack}. */
+export interface StackOptions {
+  /** Extra environment settings, e.g. `{ SLACK_READ_ONLY: "true" }`. */
+  env?: Record<string, string>;
+  overrides?: ServiceOverrides;
+  /** Reuse an emulator (multi-instance tests). */
+  emulatorUrl?: string;
+  /** Clock of the emulator's seeded workspace; default {@link seedNow}. */
+  now?: number;
+}
+
+/**
+ * Starts the emulator (unless given) and a server pointed at it.
+ *
+ * @example
+ * ```ts
+ * await using stack = await startStack();
+ * const client = await stack.connect();
+ * ```
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack & AsyncDisposable> {
+  const now = options.now ?? seedNow;
+  const served = options.emulatorUrl
+    ? undefined
+    : await serveEmulator({ workspace: createSeedWorkspace({ now }), now: () => Date.now() });
+  const emulatorUrl = options.emulatorUrl ?? served!.url;
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: demoTokens.bot,
+    SLACK_USER_TOKEN: demoTokens.user,
+    SLACK_API_URL: emulatorUrl,
+    PORT: "0",
+    ...options.env,
+  });
+  const server = await startServer(config, options.overrides);
+  const clients: Client[] = [];
+  const stack: Stack & AsyncDisposable = {
+    emulator: served?.emulator as Stack["emulator"],
+    emulatorUrl,
+    server,
+    url: server.url,
+    async connect(connectOptions = {}) {
+      const headers: Record<string, string> = { ...connectOptions.headers };
+      if (connectOptions.token) headers.authorization = `Bearer ${connectOptions.token}`;
+      const client = new Client({ name: "test-client", version: "1.0.0" });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers } }),
+      );
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.close()));
+      await server.close();
+      await served?.close();
+    },
+    [Symbol.asyncDispose]() {
+      return stack.close();
+    },
+  };
+  return stack;
+}
+
+/** The text of a tool result. */
+export function textOf(result: CallToolResult | Record<string, unknown>): string {
+  const content = (result as CallToolResult).content ?? [];
+  return content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}
+
+/** Calls a tool and returns its result, typed loosely for assertions. */
+export async function call(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<CallToolResult & { structuredContent?: Record<string, any> }> {
+  return await client.callTool({ name, arguments: args }) as CallToolResult & {
+    structuredContent?: Record<string, any>;
+  };
+}
