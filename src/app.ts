@@ -1,23 +1,32 @@
 /**
- * The Hono app: middleware and routes, no environment access. `main.ts` and
+ * The Hono app: middleware and routes, no environment access. `serve.ts` and
  * the tests build it from a config and services.
+ *
+ * Who may call what: `/healthz` and `/readyz` are open; `/slack/events` (and
+ * `/webhook`) answer only requests signed with the Slack signing secret;
+ * `/mcp` and `POST /` need an allowed `Origin`, a loopback `Host` on loopback
+ * binds, the bearer token when one is configured, and a body under 1 MiB.
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { bodyLimit } from "hono/body-limit";
-import type { Context } from "hono";
+import { cors } from "hono/cors";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Config } from "./config.ts";
 import type { CallerInfo, McpServerFactory } from "./mcp/server.ts";
 import type { McpEndpoint } from "./http/mcp_route.ts";
 import { bearerAuth, bearerToken } from "./http/bearer_auth.ts";
-import { originGuard } from "./http/origin_guard.ts";
+import { isAllowedOrigin, originGuard } from "./http/origin_guard.ts";
 import { handleCompatCall } from "./http/compat_route.ts";
 import { logger } from "./log/logger.ts";
 
 /** Largest JSON-RPC body `/mcp` and `/` accept. */
 const maxMcpBodyBytes = 1024 * 1024;
+
+/** Result of the readiness checks: check name → ok, or the failure. */
+export type ReadinessChecks = Record<string, { ok: boolean; detail?: string }>;
 
 /** What the app serves. */
 export interface AppDependencies {
@@ -26,14 +35,27 @@ export interface AppDependencies {
   mcp: McpEndpoint;
   /** The Slack Events webhook; absent means events are not accepted here. */
   webhook?: (request: Request, requestId: string) => Promise<Response>;
-  /** Readiness checks for `/readyz`: name → ok or the failure. */
-  readiness?: () => Promise<Record<string, { ok: boolean; detail?: string }>>;
+  /** Readiness checks for `/readyz` (Slack `auth.test`, the store). */
+  readiness?: () => Promise<ReadinessChecks>;
+  /** How long a passing readiness result is reused, default 60 s (failures are rechecked). */
+  readinessCacheMs?: number;
+  now?: () => number;
 }
 
 /** Hono variables set by middleware. */
 export type AppEnv = {
   Variables: { requestId: string };
   Bindings: { remoteAddr?: { hostname?: string } };
+};
+
+/** Machine-readable `error` of each status the app answers with itself. */
+const errorCodes: Record<number, string> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  413: "payload_too_large",
+  503: "unavailable",
 };
 
 async function hashHex(text: string): Promise<string> {
@@ -52,6 +74,31 @@ async function callerOf(c: Context<AppEnv>): Promise<CallerInfo> {
 }
 
 /**
+ * Runs `check` at most once per `ttlMs` while it passes; concurrent callers
+ * share one run, and a failing result is not reused (recovery shows at once).
+ */
+function cachedReadiness(
+  check: () => Promise<ReadinessChecks>,
+  ttlMs: number,
+  now: () => number,
+): () => Promise<ReadinessChecks> {
+  let entry: { checks: Promise<ReadinessChecks>; expires: number } | undefined;
+  return () => {
+    if (entry && now() < entry.expires) return entry.checks;
+    const current = { checks: check(), expires: Infinity };
+    entry = current;
+    current.checks.then(
+      (checks) => {
+        const ok = Object.values(checks).every((c) => c.ok);
+        current.expires = ok ? now() + ttlMs : 0;
+      },
+      () => (current.expires = 0),
+    );
+    return current.checks;
+  };
+}
+
+/**
  * Creates the app.
  *
  * @example
@@ -63,59 +110,98 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const { config } = deps;
   const app = new Hono<AppEnv>();
   const log = logger("http");
-  const tooLarge = bodyLimit({
-    maxSize: maxMcpBodyBytes,
-    onError: (c) =>
-      c.json({ error: "payload_too_large", message: "Request body over 1 MiB" }, 413),
+  const readiness = cachedReadiness(
+    deps.readiness ?? (() => Promise.resolve({})),
+    deps.readinessCacheMs ?? 60_000,
+    deps.now ?? Date.now,
+  );
+  const originCheck = originGuard({
+    host: config.http.host,
+    allowedOrigins: config.http.allowedOrigins,
+    publicUrl: config.http.publicUrl,
   });
-  const mcpGuards = [
-    bearerAuth({ token: config.http.authToken }),
-    originGuard({
-      host: config.http.host,
-      allowedOrigins: config.http.allowedOrigins,
-      publicUrl: config.http.publicUrl,
-    }),
-    tooLarge,
-  ] as const;
+  const auth = bearerAuth({ token: config.http.authToken });
+  const sizeLimit = bodyLimit({
+    maxSize: maxMcpBodyBytes,
+    onError: () => {
+      throw new HTTPException(413, { message: "Request body over 1 MiB: send less per request" });
+    },
+  });
+  // Browser clients on ALLOWED_ORIGINS need CORS to read answers; the guard has already run.
+  const mcpCors = cors({
+    origin: (origin) => isAllowedOrigin(origin, config.http.allowedOrigins) ? origin : null,
+    allowMethods: ["GET", "POST", "DELETE"],
+    allowHeaders: [
+      "authorization",
+      "content-type",
+      "last-event-id",
+      "mcp-protocol-version",
+      "mcp-session-id",
+    ],
+    exposeHeaders: ["mcp-session-id", "mcp-protocol-version", "www-authenticate", "x-request-id"],
+    maxAge: 600,
+  });
 
   app.use(requestId({ limitLength: 128 }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
-    log.info("{method} {path} {status} in {ms} ms", {
+    log.info("{method} {path} answered {status} in {ms} ms", {
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
       ms: Math.round(performance.now() - started),
+      client: c.env?.remoteAddr?.hostname,
       requestId: c.get("requestId"),
     });
   });
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
-    const checks = await deps.readiness?.() ?? {};
+    const checks = await readiness();
     const ok = Object.values(checks).every((check) => check.ok);
+    if (!ok) log.warn("Not ready: {checks}", { checks, requestId: c.get("requestId") });
     return c.json({ status: ok ? "ready" : "not_ready", checks }, ok ? 200 : 503);
   });
 
-  app.all("/mcp", ...mcpGuards, async (c) => deps.mcp.handle(c.req.raw, await callerOf(c)));
-  app.post("/", ...mcpGuards, async (c) => handleCompatCall(deps.factory, c.req.raw, await callerOf(c)));
+  app.all(
+    "/mcp",
+    originCheck,
+    mcpCors,
+    auth,
+    sizeLimit,
+    async (c) => deps.mcp.handle(c.req.raw, await callerOf(c)),
+  );
+  app.post(
+    "/",
+    originCheck,
+    auth,
+    sizeLimit,
+    async (c) => handleCompatCall(deps.factory, c.req.raw, await callerOf(c)),
+  );
 
   for (const path of ["/slack/events", "/webhook"]) {
     app.post(path, (c) => {
       if (!deps.webhook) {
-        return c.json({
-          error: "events_disabled",
-          message: "Set SLACK_SIGNING_SECRET to accept Slack Events API webhooks.",
-        }, 503);
+        throw new HTTPException(503, {
+          message: "Events are off: set SLACK_SIGNING_SECRET to accept Slack Events API webhooks",
+        });
       }
       return deps.webhook(c.req.raw, c.get("requestId"));
     });
   }
 
-  app.notFound((c) => c.json({ error: "not_found", message: `No route ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound(() => {
+    throw new HTTPException(404, { message: "No such route: see /healthz, /mcp, /slack/events" });
+  });
   app.onError((error, c) => {
-    if (error instanceof HTTPException) return error.getResponse();
+    if (error instanceof HTTPException) {
+      return c.json(
+        { error: errorCodes[error.status] ?? "error", message: error.message },
+        error.status as ContentfulStatusCode,
+        Object.fromEntries(error.res?.headers ?? []),
+      );
+    }
     log.error("Unhandled error on {path}: {error}", {
       path: c.req.path,
       error: error.stack ?? error.message,

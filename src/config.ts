@@ -16,7 +16,20 @@ const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) =>
 );
 const list = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
 const url = z.url({ protocol: /^https?$/ });
-const positiveInt = z.coerce.number().int().positive();
+/** A whole number in `[min, max]`; one message for every way to miss it. */
+const wholeNumber = (min: number, max: number, expected: string) => {
+  const error = `expected ${expected}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+/** A browser origin such as `https://app.example.com`, normalised as browsers send it. */
+const origin = z.string().transform((v, ctx) => {
+  try {
+    const u = new URL(v);
+    if (/^https?:$/.test(u.protocol) && u.pathname === "/" && !u.search && !u.hash) return u.origin;
+  } catch { /* reported below */ }
+  ctx.addIssue({ code: "custom", message: "comma-separated origins like https://app.example.com" });
+  return z.NEVER;
+});
 
 /** The schema of every setting, keyed by environment variable name. */
 const schema = z.object({
@@ -29,17 +42,20 @@ const schema = z.object({
     v.endsWith("/") ? v : `${v}/`
   ),
   HOST: z.string().min(1).default("127.0.0.1"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8126),
-  MCP_AUTH_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  PORT: wholeNumber(0, 65535, "a port number from 0 to 65535").default(8126),
+  MCP_AUTH_TOKEN: z.string().min(16, "at least 16 characters").regex(/^\S+$/, "no spaces")
+    .optional(),
   MCP_STATELESS: bool.default(false),
   PUBLIC_URL: url.optional(),
-  ALLOWED_ORIGINS: list.default([]),
+  ALLOWED_ORIGINS: list.pipe(z.array(origin)).default([]),
   SLACK_READ_ONLY: bool.default(false),
   SLACK_WRITE_CHANNELS: list.default([]),
   UPSTASH_REDIS_REST_URL: url.optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
-  CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
-  RATE_LIMIT_PER_MINUTE: positiveInt.default(50),
+  CACHE_TTL_SECONDS: wholeNumber(0, Number.MAX_SAFE_INTEGER, "a whole number of seconds")
+    .default(300),
+  RATE_LIMIT_PER_MINUTE: wholeNumber(1, Number.MAX_SAFE_INTEGER, "a whole number above 0")
+    .default(50),
   SLACK_METHOD_LIMITS: z.string().default("").transform((v, ctx) => {
     const limits: Record<string, number> = {};
     for (const pair of v.split(",").map((s) => s.trim()).filter(Boolean)) {
@@ -104,9 +120,13 @@ const modeFlags: Record<string, Mode> = {
 /** Flags that are not settings: they pick a mode or print and exit. */
 const switchFlags = new Set([...Object.keys(modeFlags), "--socket-mode", "--help", "--version"]);
 
-/** True for loopback host names and addresses. */
+/**
+ * True for loopback host names and addresses (`localhost`, `127.x.x.x`, `::1`,
+ * bracketed or not). Exact matches only: `127.0.0.1.evil.example` is not one.
+ */
 export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host === "[::1]" || host.startsWith("127.");
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  return name === "localhost" || name === "::1" || /^127(?:\.\d{1,3}){3}$/.test(name);
 }
 
 /** Folds `--kebab-case value` / `--kebab-case=value` flags over the environment. */

@@ -17,11 +17,6 @@ const STARTUP_TIMEOUT_MS = 5_000;
 
 const redisServerPath = findOnPath("redis-server");
 
-/** Why Redis-backed tests are ignored on this machine, or `null` when they can run. */
-export const redisMissingReason: string | null = redisServerPath
-  ? null
-  : "redis-server is not on PATH";
-
 /**
  * Starts `redis-server` on a free port and resolves once it answers PING;
  * `null` when `redis-server` is not installed.
@@ -63,12 +58,44 @@ export async function startRedis(): Promise<RedisServer | null> {
     if (await answersPing(port)) return server;
     if (Date.now() > deadline) {
       await server.kill();
-      throw new Error(`redis-server did not answer PING on port ${port} within ${STARTUP_TIMEOUT_MS} ms`);
+      throw new Error(
+        `redis-server did not answer PING on port ${port} within ${STARTUP_TIMEOUT_MS} ms`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   await status;
   throw new Error(`redis-server exited before answering PING on port ${port}`);
+}
+
+/**
+ * Registers a Deno test that gets a fresh Redis, stopped when it ends; where
+ * `redis-server` is missing the test is ignored and its name says why.
+ *
+ * @example
+ * ```ts
+ * redisTest("counters survive a reconnect", async (redis) => {
+ *   await sendCommands(redis.port, [["INCR", "n"]]);
+ * });
+ * ```
+ */
+export function redisTest(
+  name: string,
+  fn: (redis: RedisServer, t: Deno.TestContext) => Promise<void>,
+): void {
+  Deno.test({
+    name: redisServerPath ? name : `${name} (ignored: redis-server is not on PATH)`,
+    ignore: !redisServerPath,
+    async fn(t) {
+      const redis = await startRedis();
+      if (!redis) throw new Error("redis-server disappeared from PATH");
+      try {
+        await fn(redis, t);
+      } finally {
+        await redis.stop();
+      }
+    },
+  });
 }
 
 function findOnPath(name: string): string | null {

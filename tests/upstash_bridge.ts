@@ -58,7 +58,10 @@ export function startUpstashBridge(options: UpstashBridgeOptions): Promise<Upsta
   const scriptShas = new Map<string, string>();
 
   async function forward(commands: string[][]): Promise<RedisReply[]> {
-    return sendCommands(redisPort, await Promise.all(commands.map((c) => rewriteScript(c, scriptShas))));
+    return sendCommands(
+      redisPort,
+      await Promise.all(commands.map((c) => rewriteScript(c, scriptShas))),
+    );
   }
 
   async function handle(request: Request): Promise<Response> {
@@ -92,7 +95,9 @@ export function startUpstashBridge(options: UpstashBridgeOptions): Promise<Upsta
       const replies = await forward([["MULTI"], ...commands, ["EXEC"]]);
       const exec = replies[replies.length - 1];
       if (!Array.isArray(exec)) {
-        const error = exec instanceof RedisReplyError ? exec.message : "EXECABORT Transaction discarded";
+        const error = exec instanceof RedisReplyError
+          ? exec.message
+          : "EXECABORT Transaction discarded";
         return Response.json({ error }, { status: 400 });
       }
       return Response.json(exec.map((reply) => toResult(reply, base64)));
@@ -107,7 +112,8 @@ export function startUpstashBridge(options: UpstashBridgeOptions): Promise<Upsta
     const server = Deno.serve({
       hostname: "127.0.0.1",
       port: 0,
-      onListen: ({ port }) => resolve({ url: `http://127.0.0.1:${port}`, close: () => server.shutdown() }),
+      onListen: ({ port }) =>
+        resolve({ url: `http://127.0.0.1:${port}`, close: () => server.shutdown() }),
     }, handle);
   });
 }
@@ -233,7 +239,9 @@ function toCommand(body: unknown): string[] {
 }
 
 function toCommands(body: unknown): string[][] {
-  if (!Array.isArray(body)) throw new Error(`expected an array of commands, got ${JSON.stringify(body)}`);
+  if (!Array.isArray(body)) {
+    throw new Error(`expected an array of commands, got ${JSON.stringify(body)}`);
+  }
   return body.map(toCommand);
 }
 
@@ -243,7 +251,10 @@ function toCommands(body: unknown): string[][] {
  * shebang line (the script then runs in plain EVAL mode) and remembers which
  * SHA the client will use for it.
  */
-async function rewriteScript(command: string[], scriptShas: Map<string, string>): Promise<string[]> {
+async function rewriteScript(
+  command: string[],
+  scriptShas: Map<string, string>,
+): Promise<string[]> {
   const name = command[0].toUpperCase();
   const scriptAt = name === "EVAL" || name === "EVAL_RO"
     ? 1
@@ -268,7 +279,9 @@ async function sha1(text: string): Promise<string> {
 }
 
 function toResult(reply: RedisReply, base64: boolean): { result: Json } | { error: string } {
-  return reply instanceof RedisReplyError ? { error: reply.message } : { result: toJson(reply, base64) };
+  return reply instanceof RedisReplyError
+    ? { error: reply.message }
+    : { result: toJson(reply, base64) };
 }
 
 /**

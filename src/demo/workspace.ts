@@ -173,13 +173,8 @@ export function tsMillis(ts: string): number {
   return Number(ts) * 1000;
 }
 
-/** Whether `value` is a well-formed Slack ts (seconds, a dot, six digits). */
-export function isTs(value: string): boolean {
-  return /^\d{10}\.\d{6}$/.test(value);
-}
-
 function micros(ts: string): bigint {
-  const [seconds, fraction = "0"] = ts.split(".");
+  const [seconds, fraction = ""] = ts.split(".");
   return BigInt(seconds) * 1_000_000n + BigInt(fraction.padEnd(6, "0").slice(0, 6));
 }
 
@@ -188,19 +183,25 @@ function fromMicros(value: bigint): string {
 }
 
 /**
- * A fresh ts for `channel` at `ms`, one microsecond past the newest one when
- * the clock has not moved on, as Slack keeps ts unique within a channel.
+ * `value` (unix seconds, with or without a fraction) as a ts with six
+ * decimals, or `undefined` when it is not a time. Slack accepts both forms in
+ * `oldest`/`latest`.
  */
-export function nextTs(channel: WorkspaceChannel, ms: number): string {
-  const candidate = micros(formatTs(ms));
-  const last = channel.lastTs ? micros(channel.lastTs) : -1n;
-  channel.lastTs = fromMicros(candidate > last ? candidate : last + 1n);
-  return channel.lastTs;
+export function normalizeTs(value: string): string | undefined {
+  return /^\d{1,10}(\.\d{0,6})?$/.test(value)
+    ? fromMicros(micros(value)).padStart(17, "0")
+    : undefined;
 }
 
-/** Compares two ts numerically (Slack ts all have ten integer digits until 2286). */
-export function compareTs(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * A fresh ts at `ms`, one microsecond past `clock.lastTs` when the clock has
+ * not moved on, as Slack keeps ts unique and increasing within a channel.
+ */
+export function nextTs(clock: { lastTs: string }, ms: number): string {
+  const candidate = micros(formatTs(ms));
+  const last = clock.lastTs ? micros(clock.lastTs) : -1n;
+  clock.lastTs = fromMicros(candidate > last ? candidate : last + 1n);
+  return clock.lastTs;
 }
 
 /** The first index in `messages` (sorted by ts) whose ts is not below `ts`. */

@@ -1,11 +1,20 @@
 /**
  * Bearer-token authentication for `/mcp` and the compat route, compared in
- * constant time (both sides hashed first so lengths leak nothing).
+ * constant time (both sides hashed first, so neither content nor length leaks
+ * through timing).
  * @module
  */
 import type { MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { logger } from "../log/logger.ts";
+
+/** Options of {@link bearerAuth}. */
+export interface BearerAuthOptions {
+  /** The expected token; unset turns the check off (loopback binds only, see `config.ts`). */
+  token?: string;
+  /** `realm` of the `WWW-Authenticate` challenge. */
+  realm?: string;
+}
 
 async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
@@ -19,37 +28,38 @@ export async function safeEqual(a: string, b: string): Promise<boolean> {
   return diff === 0;
 }
 
-/** The bearer token of a request, if any. */
+/** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
 export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
-  return match?.[1];
+  return /^Bearer +(\S+)$/i.exec(header ?? "")?.[1];
 }
 
 /**
- * Requires `Authorization: Bearer <token>`; a no-op when `token` is unset.
+ * Requires `Authorization: Bearer <token>`; answers 401 with a
+ * `WWW-Authenticate` challenge (RFC 6750) otherwise. A no-op without `token`.
  *
  * @example
  * ```ts
  * app.use("/mcp", bearerAuth({ token: config.http.authToken }));
  * ```
  */
-export function bearerAuth(options: { token?: string }): MiddlewareHandler {
+export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
+  const realm = options.realm ?? "slack-mcp";
   return async (c, next) => {
     if (!options.token) return await next();
     const presented = bearerToken(c.req.header("authorization"));
-    if (!presented || !(await safeEqual(presented, options.token))) {
-      logger("security").warn("Authentication failed for {path}: {reason}", {
-        path: c.req.path,
-        reason: presented ? "wrong token" : "no bearer token",
-        requestId: c.get("requestId"),
-      });
-      throw new HTTPException(401, {
-        res: Response.json(
-          { error: "unauthorized", message: "Send Authorization: Bearer <MCP_AUTH_TOKEN>." },
-          { status: 401, headers: { "www-authenticate": 'Bearer realm="slack-mcp"' } },
-        ),
-      });
-    }
-    await next();
+    if (presented !== undefined && await safeEqual(presented, options.token)) return await next();
+    logger("security").warn("Authentication failed for {method} {path}: {reason}", {
+      method: c.req.method,
+      path: c.req.path,
+      reason: presented === undefined ? "no bearer token" : "wrong token",
+      requestId: c.get("requestId"),
+    });
+    const challenge = presented === undefined
+      ? `Bearer realm="${realm}"`
+      : `Bearer realm="${realm}", error="invalid_token"`;
+    throw new HTTPException(401, {
+      message: "Authentication required: send Authorization: Bearer <MCP_AUTH_TOKEN>",
+      res: new Response(null, { headers: { "www-authenticate": challenge } }),
+    });
   };
 }

@@ -3,6 +3,11 @@
  * `Server` per session (a map with idle expiry and a cap); stateless mode builds
  * both per request, so any instance can answer any request. A transport is
  * never shared between sessions or concurrent stateless requests.
+ *
+ * Limits: sessions, standalone SSE streams (GET) and the size of a JSON-RPC
+ * batch are capped; over a cap the request gets a JSON-RPC error and every
+ * other request is served as before. `close()` drains in-flight requests
+ * (bounded) before it closes the sessions.
  * @module
  */
 import { isInitializeRequest, WebStandardStreamableHTTPServerTransport } from "../mcp/sdk.ts";
@@ -15,6 +20,12 @@ export interface McpEndpointOptions {
   stateless: boolean;
   /** Most concurrent sessions, default 1000. */
   maxSessions?: number;
+  /** Most concurrent standalone SSE streams (`GET /mcp`), default 200. */
+  maxStreams?: number;
+  /** Most JSON-RPC messages in one POSTed batch, default 20. */
+  maxBatch?: number;
+  /** How long `close()` lets in-flight requests finish before closing sessions, default 10 s. */
+  drainMs?: number;
   /** A session with no request for this long is closed, default 30 min. */
   idleMs?: number;
   now?: () => number;
@@ -25,12 +36,19 @@ export interface McpEndpoint {
   handle(request: Request, caller: CallerInfo): Promise<Response>;
   /** Open sessions. */
   sessionCount(): number;
-  /** Closes every session (shutdown). */
+  /** Open standalone SSE streams. */
+  streamCount(): number;
+  /**
+   * Shutdown: refuses new requests (503), waits up to `drainMs` for in-flight
+   * ones to finish, then closes every session and its streams.
+   */
   close(): Promise<void>;
 }
 
 interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
+  /** Only the client that opened a session may use it. */
+  clientId: string;
   lastSeen: number;
 }
 
@@ -38,7 +56,7 @@ function jsonRpcError(status: number, code: number, message: string): Response {
   return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status });
 }
 
-/** Reads a JSON-RPC body; `undefined` when it is not JSON (the transport then answers). */
+/** Reads a JSON-RPC body; `undefined` when it is not JSON. */
 async function readJson(request: Request): Promise<unknown> {
   try {
     return await request.json();
@@ -52,21 +70,68 @@ function startsSession(body: unknown): boolean {
 }
 
 /**
+ * Calls `onEnd` once the response body has been fully sent, failed, or been
+ * cancelled by the client (at once when there is no body): SSE responses
+ * outlive the handler, so this is when a request is really over.
+ */
+function onBodyEnd(response: Response, onEnd: () => void): Response {
+  if (!response.body) {
+    onEnd();
+    return response;
+  }
+  const reader = response.body.getReader();
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    onEnd();
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await reader.read();
+        if (!chunk.done) return controller.enqueue(chunk.value);
+        end();
+        controller.close();
+      } catch (error) {
+        end();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      end();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, response);
+}
+
+/**
  * Creates the endpoint.
  *
  * @example
  * ```ts
- * const mcp = createMcpEndpoint({ factory, stateless: false });
+ * const mcp = createMcpEndpoint({ factory, stateless: false, maxSessions: 100 });
  * app.all("/mcp", (c) => mcp.handle(c.req.raw, caller));
  * ```
  */
 export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   const { factory } = options;
   const maxSessions = options.maxSessions ?? 1000;
+  const maxStreams = options.maxStreams ?? 200;
+  const maxBatch = options.maxBatch ?? 20;
+  const drainMs = options.drainMs ?? 10_000;
   const idleMs = options.idleMs ?? 30 * 60_000;
   const now = options.now ?? Date.now;
   const sessions = new Map<string, Session>();
+  /** Requests whose response is not finished yet (standalone streams excluded: they never finish). */
+  const inFlight = new Set<Promise<void>>();
+  let streams = 0;
+  /** Initialize requests between the cap check and their session's registration. */
+  let starting = 0;
+  let closing = false;
   const log = logger("mcp");
+  const security = logger("security");
 
   const sweeper = setInterval(() => {
     const cutoff = now() - idleMs;
@@ -80,71 +145,189 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   }, Math.min(idleMs, 60_000));
   Deno.unrefTimer(sweeper);
 
+  function refuse(status: number, code: number, message: string, caller: CallerInfo) {
+    security.warn("Refused MCP request: {reason}", {
+      reason: message,
+      clientId: caller.clientId,
+      requestId: caller.requestId,
+    });
+    return jsonRpcError(status, code, message);
+  }
+
+  /** The POSTed messages, or the error response when the body is unusable or too large a batch. */
+  async function readMessages(request: Request, caller: CallerInfo) {
+    const body = await readJson(request);
+    if (body === undefined) {
+      return { error: jsonRpcError(400, -32700, "Parse error: the body is not JSON") };
+    }
+    if (Array.isArray(body) && body.length > maxBatch) {
+      return {
+        error: refuse(
+          400,
+          -32600,
+          `Invalid request: a batch holds at most ${maxBatch} messages, this one has ${body.length}; send them in smaller batches`,
+          caller,
+        ),
+      };
+    }
+    return { body };
+  }
+
   async function handleStateless(request: Request, caller: CallerInfo) {
     if (request.method !== "POST") {
       return jsonRpcError(405, -32000, "Method not allowed: this server is stateless (POST only)");
     }
+    const { body, error } = await readMessages(request, caller);
+    if (error) return error;
     const server = factory.newServer();
     // JSON responses are safe here: the transport lives for this one request.
     const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
     await server.connect(transport);
     try {
-      return await transport.handleRequest(request, { authInfo: authInfo(caller) });
+      return await transport.handleRequest(request, {
+        parsedBody: body,
+        authInfo: authInfo(caller),
+      });
     } finally {
       await server.close();
     }
   }
 
-  async function handleStateful(request: Request, caller: CallerInfo) {
-    const sessionId = request.headers.get("mcp-session-id");
-    if (sessionId) {
-      const session = sessions.get(sessionId);
-      if (!session) return jsonRpcError(404, -32001, "Session not found: initialize a new session");
-      session.lastSeen = now();
+  async function handleSessionRequest(request: Request, caller: CallerInfo, sessionId: string) {
+    const session = sessions.get(sessionId);
+    if (!session || session.clientId !== caller.clientId) {
+      return jsonRpcError(404, -32001, "Session not found: initialize a new session");
+    }
+    session.lastSeen = now();
+    if (request.method !== "POST") {
       return await session.transport.handleRequest(request, { authInfo: authInfo(caller) });
     }
+    const { body, error } = await readMessages(request, caller);
+    return error ?? await session.transport.handleRequest(request, {
+      parsedBody: body,
+      authInfo: authInfo(caller),
+    });
+  }
+
+  async function startSession(request: Request, caller: CallerInfo) {
     if (request.method !== "POST") {
       return jsonRpcError(400, -32000, "Bad request: send Mcp-Session-Id, or POST initialize first");
     }
-    const body = await readJson(request);
-    if (body === undefined) return jsonRpcError(400, -32700, "Parse error: the body is not JSON");
+    const { body, error } = await readMessages(request, caller);
+    if (error) return error;
     if (!startsSession(body)) {
       return jsonRpcError(400, -32000, "Bad request: no Mcp-Session-Id header; initialize first");
     }
-    if (sessions.size >= maxSessions) {
-      return jsonRpcError(503, -32000, `Too many sessions (${maxSessions}); retry later`);
+    if (sessions.size + starting >= maxSessions) {
+      return refuse(503, -32000, `Too many sessions (${maxSessions}): retry later`, caller);
     }
-    const transport: WebStandardStreamableHTTPServerTransport =
-      new WebStandardStreamableHTTPServerTransport({
-        sessionIdGenerator: () => crypto.randomUUID(),
-        onsessioninitialized: (id) => {
-          sessions.set(id, { transport, lastSeen: now() });
-          log.info("MCP session {sessionId} started", { sessionId: id, requestId: caller.requestId });
-        },
-        onsessionclosed: (id) => {
-          sessions.delete(id);
-          log.info("MCP session {sessionId} ended", { sessionId: id });
-        },
+    starting++;
+    try {
+      const transport: WebStandardStreamableHTTPServerTransport =
+        new WebStandardStreamableHTTPServerTransport({
+          sessionIdGenerator: () => crypto.randomUUID(),
+          onsessioninitialized: (id) => {
+            sessions.set(id, { transport, clientId: caller.clientId, lastSeen: now() });
+            log.info("MCP session {sessionId} started", {
+              sessionId: id,
+              requestId: caller.requestId,
+            });
+          },
+          onsessionclosed: (id) => {
+            sessions.delete(id);
+            log.info("MCP session {sessionId} ended", { sessionId: id });
+          },
+        });
+      transport.onclose = () => {
+        if (transport.sessionId) sessions.delete(transport.sessionId);
+      };
+      const server = factory.newServer();
+      await server.connect(transport);
+      const response = await transport.handleRequest(request, {
+        parsedBody: body,
+        authInfo: authInfo(caller),
       });
-    const server = factory.newServer();
-    transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
-      server.close();
+      // Refused before initializing (bad headers): nothing to keep.
+      if (transport.sessionId === undefined) await server.close();
+      return response;
+    } finally {
+      starting--;
+    }
+  }
+
+  function handleStateful(request: Request, caller: CallerInfo) {
+    const sessionId = request.headers.get("mcp-session-id");
+    return sessionId
+      ? handleSessionRequest(request, caller, sessionId)
+      : startSession(request, caller);
+  }
+
+  async function openStream(request: Request, caller: CallerInfo) {
+    if (streams >= maxStreams) {
+      return refuse(503, -32000, `Too many open event streams (${maxStreams}): retry later`, caller);
+    }
+    streams++;
+    const response = await handleStateful(request, caller).catch((error) => {
+      streams--;
+      throw error;
+    });
+    if (!response.ok || !response.body) {
+      streams--;
+      return response;
+    }
+    return onBodyEnd(response, () => streams--);
+  }
+
+  async function handle(request: Request, caller: CallerInfo): Promise<Response> {
+    if (closing) return jsonRpcError(503, -32000, "Server is shutting down: retry shortly");
+    if (request.method === "GET" && !options.stateless) return await openStream(request, caller);
+    const { promise, resolve } = Promise.withResolvers<void>();
+    inFlight.add(promise);
+    const done = () => {
+      inFlight.delete(promise);
+      resolve();
     };
-    await server.connect(transport);
-    return await transport.handleRequest(request, { parsedBody: body, authInfo: authInfo(caller) });
+    try {
+      const response = options.stateless
+        ? await handleStateless(request, caller)
+        : await handleStateful(request, caller);
+      return onBodyEnd(response, done);
+    } catch (error) {
+      done();
+      throw error;
+    }
+  }
+
+  async function close() {
+    if (closing) return;
+    closing = true;
+    clearInterval(sweeper);
+    if (inFlight.size > 0) {
+      log.info("Waiting up to {seconds} s for {count} in-flight MCP requests", {
+        seconds: drainMs / 1000,
+        count: inFlight.size,
+      });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)));
+      await Promise.race([Promise.all(inFlight), deadline]);
+      clearTimeout(timer);
+      if (inFlight.size > 0) {
+        log.warn("Closing {count} MCP requests still running after {seconds} s", {
+          count: inFlight.size,
+          seconds: drainMs / 1000,
+        });
+      }
+    }
+    const open = [...sessions.values()];
+    sessions.clear();
+    await Promise.all(open.map((s) => s.transport.close()));
   }
 
   return {
-    handle: (request, caller) =>
-      options.stateless ? handleStateless(request, caller) : handleStateful(request, caller),
+    handle,
     sessionCount: () => sessions.size,
-    async close() {
-      clearInterval(sweeper);
-      const open = [...sessions.values()];
-      sessions.clear();
-      await Promise.all(open.map((s) => s.transport.close()));
-    },
+    streamCount: () => streams,
+    close,
   };
 }
 

@@ -1,9 +1,17 @@
 /**
- * Logging through LogTape: one setup at startup, a category per subsystem.
- * Console output goes to stderr (stdout belongs to the stdio transport).
- * Two layers of redaction: fields named like secrets are dropped from every
- * record, and Slack token shapes plus the configured secret values are
- * masked in the formatted text, wherever they hide.
+ * Logging through LogTape: one setup at startup, a category per subsystem,
+ * `security` for refusals (auth, origin, limits, webhooks). Console output goes
+ * to stderr (stdout belongs to the stdio transport); `LOG_FILE` gets the same
+ * records, as text or one JSON object per line.
+ *
+ * Redaction, in three layers, so a secret never reaches a sink:
+ * 1. fields named like secrets (`token`, `authorization`, `signature`, …) are
+ *    dropped from every record;
+ * 2. the configured secret values and secret shapes (Slack tokens, bearer
+ *    credentials, Slack signatures) are masked in every string of the record
+ *    before formatting, where no escaping can hide them;
+ * 3. the same patterns run again over the formatted line, for values the
+ *    record walk does not enter (class instances such as `Headers`).
  * @module
  */
 import {
@@ -13,12 +21,14 @@ import {
   getStreamSink,
   getTextFormatter,
   type Logger,
+  type LogRecord,
   reset,
   type Sink,
   type TextFormatter,
 } from "@logtape/logtape";
 import { getFileSink } from "@logtape/file";
 import { DEFAULT_REDACT_FIELDS, redactByField, redactByPattern } from "@logtape/redaction";
+import { ConfigError } from "../config.ts";
 
 /** Logging settings (from `Config.log`) plus the secret values to mask. */
 export interface LoggingOptions {
@@ -27,54 +37,126 @@ export interface LoggingOptions {
   file?: string;
   /** Configured secrets (tokens, signing secret): masked wherever they appear. */
   secrets: string[];
-  /** Where console output goes; default stderr. */
+  /** Where console output goes; default stderr. It is never closed here. */
   stream?: WritableStream<Uint8Array>;
 }
 
-const slackTokenPattern = /\b(?:xox[abpres]|xapp)-[A-Za-z0-9-]+/g;
-const bearerPattern = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
+/** What replaces a secret. */
+export const redacted = "[REDACTED]";
+
+/** A string pattern and what to put in its place. */
+interface Mask {
+  pattern: RegExp;
+  replacement: string;
+}
+
+/** Secret shapes masked whether configured or not. */
+const shapes: Mask[] = [
+  // Slack bot, user, app, refresh and config tokens.
+  { pattern: /\b(?:xox[abeoprs]|xapp)-[\w-]+/g, replacement: redacted },
+  { pattern: /\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, replacement: `$1 ${redacted}` },
+  // Slack request signatures (`X-Slack-Signature`).
+  { pattern: /\bv0=[0-9a-f]{64}\b/g, replacement: redacted },
+];
+
+const redactFields = [...DEFAULT_REDACT_FIELDS, /cookie/i, /signing/i];
+
+/** How deep the record walk goes; deeper values are left to the formatted-line pass. */
+const maxDepth = 8;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function redactingFormatter(formatter: TextFormatter, secrets: string[]): TextFormatter {
-  return redactByPattern(formatter, [
-    { pattern: slackTokenPattern, replacement: "[REDACTED]" },
-    { pattern: bearerPattern, replacement: "$1 [REDACTED]" },
-    ...secrets.filter((s) => s.length >= 4).map((secret) => ({
-      pattern: new RegExp(escapeRegExp(secret), "g"),
-      replacement: "[REDACTED]",
-    })),
-  ]);
+/** The masks for `secrets` (too-short values would mask ordinary text) plus the shapes. */
+function masksFor(secrets: string[]): Mask[] {
+  const values = [...new Set(secrets.filter((s) => s.length >= 6))]
+    .sort((a, b) => b.length - a.length)
+    .map((secret) => ({ pattern: new RegExp(escapeRegExp(secret), "g"), replacement: redacted }));
+  return [...values, ...shapes];
 }
 
-const redactFields = [
-  ...DEFAULT_REDACT_FIELDS,
-  /authorization/i,
-  /signature/i,
-  /signing/i,
-  /cookie/i,
-  /^token$/i,
-];
+function maskText(text: string, masks: Mask[]): string {
+  return masks.reduce((t, m) => t.replaceAll(m.pattern, m.replacement), text);
+}
 
-/** Configures LogTape for the process; call once at startup (tests may call again). */
-export async function configureLogging(options: LoggingOptions): Promise<void> {
-  const formatter = redactingFormatter(
-    options.format === "json" ? getJsonLinesFormatter() : getTextFormatter({ timestamp: "date-time-tz" }),
-    options.secrets,
-  );
-  const sinks: Record<string, Sink> = {
-    console: redactByField(
-      getStreamSink(options.stream ?? Deno.stderr.writable, { formatter }),
-      { fieldPatterns: redactFields },
-    ),
-  };
-  if (options.file) {
-    sinks.file = redactByField(getFileSink(options.file, { formatter, lazy: true }), {
-      fieldPatterns: redactFields,
-    });
+/** A copy of `value` with every string inside plain objects, arrays and errors masked. */
+function maskValue(value: unknown, masks: Mask[], depth = 0): unknown {
+  if (typeof value === "string") return maskText(value, masks);
+  if (depth >= maxDepth || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) {
+    const copy = new Error(maskText(value.message, masks));
+    copy.name = value.name;
+    copy.stack = value.stack === undefined ? undefined : maskText(value.stack, masks);
+    return copy;
   }
+  if (Array.isArray(value)) return value.map((v) => maskValue(v, masks, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, maskValue(v, masks, depth + 1)]),
+  );
+}
+
+/** Wraps `sink` so each record reaches it with its strings masked. */
+function maskRecords(sink: Sink & Partial<AsyncDisposable>, masks: Mask[]): Sink {
+  const wrapped: Sink & Partial<AsyncDisposable> = (record: LogRecord) =>
+    sink({
+      ...record,
+      message: record.message.map((part) => maskValue(part, masks)),
+      rawMessage: typeof record.rawMessage === "string"
+        ? maskText(record.rawMessage, masks)
+        : record.rawMessage,
+      properties: maskValue(record.properties, masks) as Record<string, unknown>,
+    });
+  // LogTape disposes configured sinks on reset: that must reach the real sink.
+  if (sink[Symbol.asyncDispose]) wrapped[Symbol.asyncDispose] = sink[Symbol.asyncDispose];
+  return wrapped;
+}
+
+/** The full redaction chain around one sink. */
+function redacting(sink: Sink, masks: Mask[]): Sink {
+  return redactByField(maskRecords(sink, masks), { fieldPatterns: redactFields });
+}
+
+function openFileSink(path: string, formatter: TextFormatter): Sink {
+  try {
+    // Opened now, not on the first record, so a bad path stops startup with one clear line.
+    return getFileSink(path, { formatter, lazy: false });
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot write LOG_FILE=${path}: ${error instanceof Error ? error.message : error}`,
+    );
+  }
+}
+
+/**
+ * Configures LogTape for the process. Safe to call again (tests do): the
+ * previous sinks are flushed and released first, and the console stream is
+ * only borrowed, never closed.
+ *
+ * @example
+ * ```ts
+ * await configureLogging({ level: "info", format: "json", secrets: [botToken] });
+ * ```
+ * @throws {ConfigError} when `file` cannot be opened for writing.
+ */
+export async function configureLogging(options: LoggingOptions): Promise<void> {
+  const masks = masksFor(options.secrets);
+  const formatter = redactByPattern(
+    options.format === "json"
+      ? getJsonLinesFormatter()
+      : getTextFormatter({ timestamp: "date-time-tz" }),
+    masks,
+  );
+  // Dispose the old sinks first: they hold the lock on stderr's writer.
+  await reset();
+  const sinks: Record<string, Sink> = {};
+  // The file first: if it fails, no stream writer is left locked.
+  if (options.file) sinks.file = redacting(openFileSink(options.file, formatter), masks);
+  sinks.console = redacting(
+    getStreamSink(options.stream ?? Deno.stderr.writable, { formatter, closeStream: false }),
+    masks,
+  );
   await configure({
     reset: true,
     sinks,
@@ -85,7 +167,7 @@ export async function configureLogging(options: LoggingOptions): Promise<void> {
   });
 }
 
-/** Stops logging and flushes the sinks (shutdown, and between tests). */
+/** Flushes and closes the sinks (shutdown, and between tests). */
 export async function stopLogging(): Promise<void> {
   await reset();
 }

@@ -15,7 +15,8 @@ const hints: Record<string, string> = {
   channel_not_found:
     "No such channel, or the bot cannot see it: check the ID or name with slack_list_channels.",
   thread_not_found: "No thread starts at that ts in this channel: check thread_ts.",
-  message_not_found: "No message with that ts in this channel: check the timestamp.",
+  message_not_found:
+    "No message with that ts in this channel (it may have been deleted): check the ts with slack_get_channel_history.",
   user_not_found: "No such user: check the ID or @handle with slack_get_users.",
   users_not_found: "One of the users does not exist: check the IDs with slack_get_users.",
   not_allowed_token_type:
@@ -24,18 +25,27 @@ const hints: Record<string, string> = {
   is_archived: "The channel is archived: unarchive it or pick another channel.",
   msg_too_long: "The text is over Slack's 40,000-character limit: shorten or split it.",
   no_text: "The message text is empty: provide some text.",
-  cant_update_message: "Only the bot's own messages can be edited.",
-  cant_delete_message: "Only the bot's own messages can be deleted.",
+  cant_update_message:
+    "Slack lets the bot edit only messages it posted itself: this one is someone else's.",
+  cant_delete_message:
+    "Slack lets the bot delete only messages it posted itself: this one is someone else's.",
   edit_window_closed: "The message is too old to edit.",
-  name_taken: "A channel with that name exists: pick another name.",
-  invalid_name: "That name is not valid here: check the spelling (emoji names have no colons).",
+  name_taken:
+    "A channel with that name already exists (perhaps archived): pick another name, or use the existing channel.",
+  invalid_name:
+    "That name is not valid here: emoji must exist in the workspace; channel names use lowercase letters, digits, - and _.",
   invalid_name_specials:
     "Channel names may only contain lowercase letters, numbers, hyphens and underscores.",
   invalid_name_maxlength: "Channel names are at most 80 characters.",
   invalid_name_required: "A channel name is required.",
-  already_in_channel: "The user is already in the channel.",
+  already_in_channel: "A user is already a member of the channel: invite only the others.",
+  cant_invite: "That user cannot be invited (deactivated, or a guest limited to other channels).",
   cant_invite_self: "The bot cannot invite itself.",
-  restricted_action: "A workspace admin setting forbids this action for the app.",
+  restricted_action:
+    "A workspace setting forbids the app this action (e.g. posting in an announcement-only channel, or creating channels): ask a workspace admin.",
+  too_long:
+    "The text is over Slack's limit (a channel topic is at most 250 characters): shorten it.",
+  invalid_time: "post_at is not a valid time: pass unix seconds in the future.",
   time_in_past: "post_at is in the past: schedule a future time.",
   time_too_far: "post_at is more than 120 days ahead: Slack cannot schedule that far.",
   no_reaction: "That reaction is not on the message.",
@@ -65,7 +75,9 @@ export class SlackApiError extends Error {
     detail: { needed?: string; provided?: string; retryAfterSeconds?: number } = {},
   ) {
     const hint = code === "missing_scope"
-      ? `The app lacks the ${detail.needed ?? "required"} scope: add it under OAuth & Permissions and reinstall the app.`
+      ? `The app lacks the ${
+        detail.needed ?? "required"
+      } scope: add it under OAuth & Permissions and reinstall the app.`
       : code === "ratelimited" && detail.retryAfterSeconds !== undefined
       ? `Slack is rate limiting ${method}: retry in ${detail.retryAfterSeconds} s.`
       : hints[code] ?? "See Slack's documentation of this error code.";

@@ -1,8 +1,8 @@
 /**
  * Keeps Web API calls inside Slack's per-method budgets, shared by every
  * instance through the store, so calls wait for budget instead of collecting
- * 429s. Calls in one (method, scope) queue run in arrival order, so concurrent
- * posts to a channel keep their order.
+ * 429s. Posts to one channel queue in arrival order, so concurrent posts keep
+ * their order.
  * @module
  */
 import type { Store } from "../store/store.ts";
@@ -47,6 +47,9 @@ export interface PacerOptions {
 /** `chat.postMessage` is limited per channel: about one message per second. */
 const perChannelMethods = new Set(["chat.postMessage"]);
 
+/** How often a held per-channel slot is retried. */
+const slotPollMs = 50;
+
 /**
  * Creates the pacer the Slack client consults before each call.
  *
@@ -64,39 +67,55 @@ export function createPacer(options: PacerOptions): SlackPacer {
   const queues = new Map<string, Promise<void>>();
   const log = logger("pacer");
 
-  async function waitForBudget(
-    method: string,
-    key: string,
-    [max, windowMs]: [number, number],
-    signal?: AbortSignal,
-  ) {
+  function refuse(method: string, retryAfterMs: number): never {
+    throw new SlackApiError(method, "ratelimited", {
+      retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
+    });
+  }
+
+  /** Tier budgets: a sliding window of calls per minute. */
+  async function waitForBudget(method: string, key: string, max: number, signal?: AbortSignal) {
     const deadline = now() + maxWaitMs;
     while (true) {
-      let result;
-      try {
-        result = await options.store.limit(key, max, windowMs);
-      } catch (error) {
-        // Fail open: Slack's own 429 + Retry-After handling still protects us.
-        log.warn("Slack budget check failed, calling without it: {error}", { error: String(error) });
-        return;
-      }
+      const result = await options.store.limit(key, max, 60_000);
       if (result.allowed) return;
-      if (now() + result.retryAfterMs > deadline) {
-        throw new SlackApiError(method, "ratelimited", {
-          retryAfterSeconds: Math.ceil(result.retryAfterMs / 1000),
-        });
-      }
+      if (now() + result.retryAfterMs > deadline) refuse(method, result.retryAfterMs);
       await sleep(Math.max(result.retryAfterMs, 5), signal);
+    }
+  }
+
+  /**
+   * One call per second per channel. A sliding window would let two posts
+   * through milliseconds apart at a window edge, so this holds a one-second
+   * slot (`SET NX EX 1`) instead: strict spacing, on every instance.
+   */
+  async function waitForSlot(method: string, key: string, signal?: AbortSignal) {
+    const deadline = now() + maxWaitMs;
+    while (!(await options.store.setIfAbsent(key, "1", 1))) {
+      if (now() + slotPollMs > deadline) refuse(method, slotPollMs);
+      await sleep(slotPollMs, signal);
+    }
+  }
+
+  async function wait(method: string, scope: string | undefined, signal?: AbortSignal) {
+    const perChannel = perChannelMethods.has(method) && scope !== undefined;
+    const key = `${prefix}:${method}:${perChannel ? scope : "*"}`;
+    try {
+      if (perChannel) await waitForSlot(method, key, signal);
+      else await waitForBudget(method, key, limits[method] ?? tier[3], signal);
+    } catch (error) {
+      if (error instanceof SlackApiError || signal?.aborted) throw error;
+      // Fail open: Slack's own 429 + Retry-After handling still protects us.
+      log.warn("Slack budget check failed, calling without it: {error}", { error: String(error) });
     }
   }
 
   return {
     acquire(method, scope, signal) {
-      const perChannel = perChannelMethods.has(method) && scope !== undefined;
-      const key = `${prefix}:${method}:${perChannel ? scope : "*"}`;
-      const budget: [number, number] = perChannel ? [1, 1000] : [limits[method] ?? tier[3], 60_000];
+      if (!perChannelMethods.has(method) || scope === undefined) return wait(method, scope, signal);
+      const key = `${method}:${scope}`;
       const previous = queues.get(key) ?? Promise.resolve();
-      const mine = previous.catch(() => {}).then(() => waitForBudget(method, key, budget, signal));
+      const mine = previous.catch(() => {}).then(() => wait(method, scope, signal));
       const settled = mine.catch(() => {});
       queues.set(key, settled);
       settled.then(() => {

@@ -75,11 +75,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     }
   }
 
-  function readString(key: string): string | null {
+  /** The live entry at `key` when it is of `kind`; throws, like Redis' WRONGTYPE, when not. */
+  function readAs<K extends Entry["kind"]>(key: string, kind: K) {
     const entry = read(key);
-    if (!entry) return null;
-    if (entry.kind !== "string") throw new TypeError(`Key "${key}" holds a ${entry.kind}, not a string`);
-    return entry.value;
+    if (entry && entry.kind !== kind) {
+      throw new TypeError(`Key "${key}" holds a ${entry.kind}, not a ${kind}`);
+    }
+    return entry as Extract<Entry, { kind: K }> | undefined;
   }
 
   function expiryAfter(ttlSeconds: number): number {
@@ -87,91 +89,87 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     return now() + ttlSeconds * 1000;
   }
 
+  // Promise.try turns a thrown error into a rejection, as from a remote store.
   return {
     kind: "memory",
 
-    async get(key) {
-      return readString(key);
-    },
+    get: (key) => Promise.try(() => readAs(key, "string")?.value ?? null),
 
-    async mget(keys) {
-      // Like Redis MGET: a key holding a list reads as missing rather than failing the batch.
-      return keys.map((key) => {
-        const entry = read(key);
-        return entry?.kind === "string" ? entry.value : null;
-      });
-    },
+    mget: (keys) =>
+      Promise.try(() =>
+        // Like Redis MGET: a key holding a list reads as missing rather than failing the batch.
+        keys.map((key) => {
+          const entry = read(key);
+          return entry?.kind === "string" ? entry.value : null;
+        })
+      ),
 
-    async set(key, value, ttlSeconds) {
-      write(key, { kind: "string", value, expiresAt: expiryAfter(ttlSeconds) });
-    },
+    set: (key, value, ttlSeconds) =>
+      Promise.try(() => {
+        write(key, { kind: "string", value, expiresAt: expiryAfter(ttlSeconds) });
+      }),
 
-    async setIfAbsent(key, value, ttlSeconds) {
-      const expiresAt = expiryAfter(ttlSeconds);
-      if (read(key)) return false;
-      write(key, { kind: "string", value, expiresAt });
-      return true;
-    },
+    setIfAbsent: (key, value, ttlSeconds) =>
+      Promise.try(() => {
+        const expiresAt = expiryAfter(ttlSeconds);
+        if (read(key)) return false;
+        write(key, { kind: "string", value, expiresAt });
+        return true;
+      }),
 
-    async del(...keys) {
-      for (const key of keys) entries.delete(key);
-    },
+    del: (...keys) =>
+      Promise.try(() => {
+        for (const key of keys) entries.delete(key);
+      }),
 
-    async incr(key) {
-      const text = readString(key) ?? "0";
-      const value = Number(text);
-      if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(value + 1)) {
-        throw new RangeError(`Value at "${key}" is not an integer: ${text}`);
-      }
-      // Like Redis INCR, an existing expiry is kept.
-      const expiresAt = entries.get(key)?.expiresAt ?? Infinity;
-      write(key, { kind: "string", value: String(value + 1), expiresAt });
-      return value + 1;
-    },
+    incr: (key) =>
+      Promise.try(() => {
+        const text = readAs(key, "string")?.value ?? "0";
+        const value = Number(text);
+        if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(value + 1)) {
+          throw new RangeError(`Value at "${key}" is not an integer: ${text}`);
+        }
+        // Like Redis INCR, an existing expiry is kept.
+        const expiresAt = entries.get(key)?.expiresAt ?? Infinity;
+        write(key, { kind: "string", value: String(value + 1), expiresAt });
+        return value + 1;
+      }),
 
-    async limit(key, max, windowMs) {
-      requirePositiveInteger("max", max);
-      requirePositiveInteger("windowMs", windowMs);
-      const time = now();
-      const entry = read(LIMIT_PREFIX + key);
-      if (entry && entry.kind !== "window") {
-        throw new TypeError(`Key "${LIMIT_PREFIX + key}" holds a ${entry.kind}, not a window`);
-      }
-      const window = advance(entry?.window, windowMs, time);
-      const result = check(window, max, time);
-      if (result.allowed) {
-        window.current++;
-        write(LIMIT_PREFIX + key, {
-          kind: "window",
-          window,
-          expiresAt: (window.index + 2) * windowMs,
-        });
-      }
-      return result;
-    },
+    limit: (key, max, windowMs) =>
+      Promise.try(() => {
+        requirePositiveInteger("max", max);
+        requirePositiveInteger("windowMs", windowMs);
+        const time = now();
+        const window = advance(readAs(LIMIT_PREFIX + key, "window")?.window, windowMs, time);
+        const result = check(window, max, time);
+        if (result.allowed) {
+          window.current++;
+          write(LIMIT_PREFIX + key, {
+            kind: "window",
+            window,
+            expiresAt: (window.index + 2) * windowMs,
+          });
+        }
+        return result;
+      }),
 
-    async append(key, value, maxLength) {
-      requirePositiveInteger("maxLength", maxLength);
-      const entry = read(key);
-      if (entry && entry.kind !== "list") {
-        throw new TypeError(`Key "${key}" holds a ${entry.kind}, not a list`);
-      }
-      const items = entry?.items ?? [];
-      items.push(value);
-      if (items.length > maxLength) items.splice(0, items.length - maxLength);
-      write(key, { kind: "list", items, expiresAt: Infinity });
-    },
+    append: (key, value, maxLength) =>
+      Promise.try(() => {
+        requirePositiveInteger("maxLength", maxLength);
+        const items = readAs(key, "list")?.items ?? [];
+        items.push(value);
+        if (items.length > maxLength) items.splice(0, items.length - maxLength);
+        write(key, { kind: "list", items, expiresAt: Infinity });
+      }),
 
-    async tail(key, count) {
-      const entry = read(key);
-      if (entry && entry.kind !== "list") {
-        throw new TypeError(`Key "${key}" holds a ${entry.kind}, not a list`);
-      }
-      // slice(-0) would return the whole list.
-      return count > 0 && entry ? entry.items.slice(-count) : [];
-    },
+    tail: (key, count) =>
+      Promise.try(() => {
+        const items = readAs(key, "list")?.items ?? [];
+        // slice(-0) would return the whole list.
+        return count > 0 ? items.slice(-count) : [];
+      }),
 
-    async ping() {},
+    ping: () => Promise.resolve(),
   };
 }
 

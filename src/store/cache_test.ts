@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { createCache } from "./cache.ts";
+import { createMemoryStore } from "./memory_store.ts";
+import type { Store } from "./store.ts";
+
+function setup(ttlSeconds = 300, store?: Store) {
+  let now = 1_000_000;
+  const clock = { now: () => now, advance: (ms: number) => (now += ms) };
+  const cache = createCache({
+    store: store ?? createMemoryStore({ now: clock.now }),
+    ttlSeconds,
+    prefix: "t",
+    now: clock.now,
+  });
+  return { cache, clock };
+}
+
+Deno.test("getOrLoad() loads once, then serves the cached value with its age", async () => {
+  const { cache, clock } = setup();
+  let loads = 0;
+  const load = () => Promise.resolve({ n: ++loads });
+  const first = await cache.getOrLoad("k", load);
+  clock.advance(42_000);
+  const second = await cache.getOrLoad("k", load);
+  assert.deepEqual(first, { value: { n: 1 }, cached: false, ageSeconds: 0 });
+  assert.deepEqual(second, { value: { n: 1 }, cached: true, ageSeconds: 42 });
+});
+
+Deno.test("getOrLoad() reloads after the TTL", async () => {
+  const { cache, clock } = setup(10);
+  let loads = 0;
+  await cache.getOrLoad("k", () => Promise.resolve(++loads));
+  clock.advance(11_000);
+  const again = await cache.getOrLoad("k", () => Promise.resolve(++loads));
+  assert.equal(again.value, 2);
+  assert.equal(again.cached, false);
+});
+
+Deno.test("concurrent misses for one key make a single load", async () => {
+  const { cache } = setup();
+  let loads = 0;
+  const { promise, resolve } = Promise.withResolvers<number>();
+  const results = Promise.all(
+    Array.from({ length: 5 }, () => cache.getOrLoad("k", () => (loads++, promise))),
+  );
+  resolve(7);
+  assert.deepEqual((await results).map((r) => r.value), [7, 7, 7, 7, 7]);
+  assert.equal(loads, 1);
+});
+
+Deno.test("invalidate() makes entries under the tag stale, leaving others", async () => {
+  const { cache } = setup();
+  let loads = 0;
+  const load = () => Promise.resolve(++loads);
+  await cache.getOrLoad("a", load, ["history:C1"]);
+  await cache.getOrLoad("b", load, ["history:C2"]);
+  await cache.invalidate("history:C1");
+  assert.equal((await cache.getOrLoad("a", load, ["history:C1"])).cached, false);
+  assert.equal((await cache.getOrLoad("b", load, ["history:C2"])).cached, true);
+});
+
+Deno.test("a TTL of 0 disables caching", async () => {
+  const { cache } = setup(0);
+  let loads = 0;
+  await cache.getOrLoad("k", () => Promise.resolve(++loads));
+  await cache.getOrLoad("k", () => Promise.resolve(++loads));
+  assert.equal(loads, 2);
+});
+
+Deno.test("a failing store falls through to the loader and reports the failure", async () => {
+  const failing = new Proxy({} as Store, {
+    get: (_target, prop) =>
+      prop === "kind" ? "upstash" : () => Promise.reject(new Error("store down")),
+  });
+  const failures: string[] = [];
+  const cache = createCache({
+    store: failing,
+    ttlSeconds: 300,
+    prefix: "t",
+    onError: (operation) => failures.push(operation),
+  });
+  const result = await cache.getOrLoad("k", () => Promise.resolve("fresh"), ["tag"]);
+  await cache.invalidate("tag");
+  assert.deepEqual(result, { value: "fresh", cached: false, ageSeconds: 0 });
+  assert.deepEqual(failures, ["read", "invalidate"]);
+});
+
+Deno.test("a failed load is not cached and is retried on the next call", async () => {
+  const { cache } = setup();
+  await assert.rejects(cache.getOrLoad("k", () => Promise.reject(new Error("slack down"))));
+  assert.equal((await cache.getOrLoad("k", () => Promise.resolve(1))).value, 1);
+});

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { loadConfig } from "../src/config.ts";
+import { createRuntime } from "../src/serve.ts";
+
+const snapshotUrl = new URL("./__snapshots__/tools.json", import.meta.url);
+
+async function listedTools(env: Record<string, string> = {}) {
+  const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-test", ...env });
+  return (await createRuntime(config)).factory.tools;
+}
+
+Deno.test("tools/list matches the committed snapshot (UPDATE_SNAPSHOTS=1 to accept a change)", async () => {
+  const tools = await listedTools();
+  const current = JSON.stringify(tools, null, 2) + "\n";
+  if (Deno.env.get("UPDATE_SNAPSHOTS") === "1") await Deno.writeTextFile(snapshotUrl, current);
+  const committed = await Deno.readTextFile(snapshotUrl);
+  assert.deepEqual(JSON.parse(current), JSON.parse(committed));
+});
+
+Deno.test("every tool states readOnlyHint explicitly and has an object outputSchema", async () => {
+  for (const tool of await listedTools()) {
+    assert.equal(typeof tool.annotations?.readOnlyHint, "boolean", tool.name);
+    assert.equal(tool.outputSchema?.type, "object", tool.name);
+    assert.equal(tool.inputSchema.type, "object", tool.name);
+    assert.ok(tool.description && tool.description.length > 40, `${tool.name} needs a description`);
+  }
+});
+
+Deno.test("read-only mode lists only tools whose readOnlyHint is true", async () => {
+  const all = await listedTools();
+  const readOnly = await listedTools({ SLACK_READ_ONLY: "true" });
+  assert.deepEqual(
+    readOnly.map((t) => t.name),
+    all.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name),
+  );
+});
+
+Deno.test("README's tool table lists exactly the server's tools", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const documented = [...readme.matchAll(/^\| `(slack_[a-z_]+)`/gm)].map((m) => m[1]);
+  assert.deepEqual(documented.sort(), (await listedTools()).map((t) => t.name).sort());
+});
