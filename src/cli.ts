@@ -1,14 +1,20 @@
 /**
- * What `main.ts` runs once the config is valid: logging, then the chosen mode,
- * and a graceful stop on SIGINT/SIGTERM.
+ * The command line: `--help` and `--version` (no configuration needed), the
+ * manifest, then logging and the chosen mode, and a graceful stop on
+ * SIGINT/SIGTERM.
  * @module
  */
-import { type Config, settingNames } from "./config.ts";
+import { type Config, ConfigError, loadConfig, settingNames } from "./config.ts";
 import { configureLogging, logger, stopLogging } from "./log/logger.ts";
 import { type RunningServer, startServer } from "./serve.ts";
 import { serveStdio } from "./stdio.ts";
 import { startDemo } from "./demo/demo.ts";
 import { serverInfo } from "./mcp/server.ts";
+import { catalog } from "./mcp/catalog.ts";
+import { buildManifest } from "./manifest.ts";
+
+/** Longest a graceful stop may take before the process exits anyway (MCP drain is 10 s). */
+const shutdownTimeoutMs = 15_000;
 
 const help = `slack-mcp ${serverInfo.version}: a Model Context Protocol server for Slack
 
@@ -17,11 +23,15 @@ Usage: slack-mcp [--demo | --stdio | --manifest] [--socket-mode] [--setting valu
   (no mode)     serve MCP over HTTP on HOST:PORT (needs SLACK_BOT_TOKEN)
   --demo        serve an embedded demo workspace (no Slack account needed)
   --stdio       serve MCP over stdin/stdout for desktop clients
-  --manifest    print a Slack app manifest and exit
-  --socket-mode with --demo: deliver events over Socket Mode
+  --manifest    print a Slack app manifest (JSON) and exit
+  --socket-mode events over Socket Mode (the demo delivers them so; the manifest enables it)
+  --help        print this help; --version prints the version
 
 Settings (environment variables, or flags in kebab case, e.g. --cache-ttl-seconds 60):
   ${settingNames.join("\n  ")}
+
+On SIGINT/SIGTERM the server stops accepting, lets in-flight calls finish
+(at most ${shutdownTimeoutMs / 1000} s), closes the MCP sessions and exits 0.
 `;
 
 /** The secret values to mask in logs. */
@@ -36,31 +46,108 @@ function secretsOf(config: Config): string[] {
   ].filter((s): s is string => Boolean(s));
 }
 
-/** Waits for SIGINT/SIGTERM, then closes `server` and exits 0. */
-function stopOnSignal(server: RunningServer): void {
-  const stop = async () => {
-    logger("lifecycle").info("Shutting down: draining in-flight requests");
-    await server.close();
-    await stopLogging();
-    Deno.exit(0);
-  };
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
+/** Prints help or the version when asked; true if it did. */
+function printedInfo(args: string[]): boolean {
+  if (args.includes("--help")) console.log(help);
+  else if (args.includes("--version")) console.log(serverInfo.version);
+  else return false;
+  return true;
 }
 
-/** Runs the mode `config` selects. */
+/** Prints the Slack app manifest on stdout, and what it leaves out on stderr. */
+function printManifest(config: Config): void {
+  const { manifest, notes } = buildManifest({
+    tools: config.slack.readOnly
+      ? catalog.tools.filter((t) => t.annotations.readOnlyHint)
+      : catalog.tools,
+    publicUrl: config.http.publicUrl,
+    socketMode: config.socketMode || Boolean(config.slack.appToken),
+  });
+  for (const note of notes) console.error(`slack-mcp: ${note}`);
+  console.log(JSON.stringify(manifest, null, 2));
+}
+
+/**
+ * On SIGINT/SIGTERM: stops accepting, drains in flight work, closes `server`
+ * and exits 0 (1 when the stop fails or outlasts {@link shutdownTimeoutMs}).
+ * A second signal exits at once.
+ */
+function stopOnSignal(server: RunningServer): void {
+  const log = logger("lifecycle");
+  let stopping = false;
+  const exit = async (code: number) => {
+    await stopLogging();
+    Deno.exit(code);
+  };
+  const stop = async (signal: Deno.Signal) => {
+    if (stopping) {
+      log.warn("{signal} again: exiting without waiting", { signal });
+      return await exit(1);
+    }
+    stopping = true;
+    log.info("{signal}: shutting down, letting in-flight calls finish", { signal });
+    const timer = setTimeout(() => {
+      log.error("Shutdown took over {seconds} s: exiting anyway", {
+        seconds: shutdownTimeoutMs / 1000,
+      });
+      exit(1);
+    }, shutdownTimeoutMs);
+    try {
+      await server.close();
+      log.info("Stopped");
+      await exit(0);
+    } catch (error) {
+      log.error("Shutdown failed: {error}", { error });
+      await exit(1);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const signals: Deno.Signal[] = Deno.build.os === "windows"
+    ? ["SIGINT", "SIGBREAK"]
+    : ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, () => stop(signal));
+}
+
+/**
+ * Runs the mode `config` selects.
+ *
+ * @example
+ * ```ts
+ * await run(loadConfig(Deno.env.toObject(), Deno.args), Deno.args);
+ * ```
+ */
 export async function run(config: Config, args: string[]): Promise<void> {
-  if (args.includes("--help")) return console.log(help);
-  if (args.includes("--version")) return console.log(serverInfo.version);
+  if (printedInfo(args)) return;
+  if (config.mode === "manifest") return printManifest(config);
   await configureLogging({ ...config.log, secrets: secretsOf(config) });
   switch (config.mode) {
     case "stdio":
       return await serveStdio(config);
     case "demo":
       return stopOnSignal(await startDemo(config));
-    case "manifest":
-      return console.log("manifest: not yet");
     case "start":
       return stopOnSignal(await startServer(config));
+  }
+}
+
+/**
+ * The whole command line, as `main.ts` runs it: `--help`/`--version` first
+ * (they need no configuration), then the config, then {@link run}. A bad
+ * setting prints one line naming it and exits 2.
+ *
+ * @example
+ * ```ts
+ * await main(Deno.env.toObject(), Deno.args);
+ * ```
+ */
+export async function main(env: Record<string, string | undefined>, args: string[]) {
+  if (printedInfo(args)) return;
+  try {
+    await run(loadConfig(env, args), args);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`slack-mcp: ${error.message}`);
+    Deno.exit(2);
   }
 }

@@ -233,4 +233,3 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
 
 /** The names of every setting, for `--help` and the README test. */
 export const settingNames: readonly string[] = Object.keys(schema.shape);
-

@@ -53,12 +53,17 @@ export async function startServer(
         services.store.ping(),
       ]);
       const check = (r: PromiseSettledResult<unknown>) =>
-        r.status === "fulfilled" ? { ok: true } : { ok: false, detail: String(r.reason?.message ?? r.reason) };
+        r.status === "fulfilled"
+          ? { ok: true }
+          : { ok: false, detail: String(r.reason?.message ?? r.reason) };
       return { slack: check(slack), store: check(store) };
     },
   });
   const tls = config.http.tls
-    ? { cert: await Deno.readTextFile(config.http.tls.certFile), key: await Deno.readTextFile(config.http.tls.keyFile) }
+    ? {
+      cert: await Deno.readTextFile(config.http.tls.certFile),
+      key: await Deno.readTextFile(config.http.tls.keyFile),
+    }
     : {};
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({

@@ -58,8 +58,13 @@ export async function createServices(
     fetch: overrides.fetch,
     pacer: createPacer({ store, limits: config.slack.methodLimits, now }),
     onCall: ({ method, status, ms, error }) => {
-      if (error) log.warn("Slack {method} failed: {error} (HTTP {status})", { method, error, status });
-      else log.debug("Slack {method} {status} in {ms} ms", { method, status, ms: Math.round(ms) });
+      if (error) {
+        log.warn("Slack {method} failed: {error} (HTTP {status})", { method, error, status });
+      } else {log.debug("Slack {method} {status} in {ms} ms", {
+          method,
+          status,
+          ms: Math.round(ms),
+        });}
     },
   });
   const cache = createCache({

@@ -4,7 +4,7 @@
  * @module
  */
 import { loadConfig } from "../src/config.ts";
-import { startServer, type RunningServer } from "../src/serve.ts";
+import { type RunningServer, startServer } from "../src/serve.ts";
 import type { ServiceOverrides } from "../src/services.ts";
 import { serveEmulator } from "../src/demo/emulator.ts";
 import { createSeedWorkspace } from "../src/demo/seed.ts";
@@ -78,7 +78,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack & As
       if (connectOptions.token) headers.authorization = `Bearer ${connectOptions.token}`;
       const client = new Client({ name: "test-client", version: "1.0.0" });
       await client.connect(
-        new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers } }),
+        new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+          requestInit: { headers },
+        }),
       );
       clients.push(client);
       return client;

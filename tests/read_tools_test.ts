@@ -7,7 +7,9 @@ Deno.test("slack_list_channels lists the seeded channels with IDs, members and t
   const result = await call(client, "slack_list_channels", {});
   assert.equal(result.isError, undefined);
   const names = result.structuredContent!.channels.map((c: { name: string }) => c.name);
-  for (const name of ["general", "random", "engineering", "design"]) assert.ok(names.includes(name));
+  for (const name of ["general", "random", "engineering", "design"]) {
+    assert.ok(names.includes(name));
+  }
   const engineering = result.structuredContent!.channels.find((c: { name: string }) =>
     c.name === "engineering"
   );
@@ -21,7 +23,10 @@ Deno.test("slack_list_channels pages with cursor until next_cursor runs out", as
   const seen: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await call(client, "slack_list_channels", { limit: 2, ...(cursor ? { cursor } : {}) });
+    const page = await call(client, "slack_list_channels", {
+      limit: 2,
+      ...(cursor ? { cursor } : {}),
+    });
     assert.ok(page.structuredContent!.channels.length <= 2);
     seen.push(...page.structuredContent!.channels.map((c: { id: string }) => c.id));
     cursor = page.structuredContent!.next_cursor;
@@ -64,7 +69,10 @@ Deno.test("slack_get_channel_history is cached: the second call makes no Slack c
 Deno.test("slack_get_channel_history honours oldest and latest", async () => {
   await using stack = await startStack();
   const client = await stack.connect();
-  const all = await call(client, "slack_get_channel_history", { channel_id: "general", limit: 200 });
+  const all = await call(client, "slack_get_channel_history", {
+    channel_id: "general",
+    limit: 200,
+  });
   const ts = all.structuredContent!.messages.map((m: { ts: string }) => m.ts);
   const [latest, oldest] = [ts[2], ts[6]];
   const window = await call(client, "slack_get_channel_history", {
@@ -170,7 +178,9 @@ Deno.test("slack_search_messages uses the user token and names channels", async 
   const result = await call(client, "slack_search_messages", { query: "deploy" });
   assert.equal(result.isError, undefined);
   assert.ok(result.structuredContent!.total > 0);
-  assert.ok(result.structuredContent!.matches.every((m: { channel_name: string }) => m.channel_name));
+  assert.ok(
+    result.structuredContent!.matches.every((m: { channel_name: string }) => m.channel_name),
+  );
   const searchCall = stack.emulator.calls.find((c) => c.method === "search.messages");
   assert.equal(searchCall?.token, "xoxp-demo-user-token");
 });
@@ -186,7 +196,10 @@ Deno.test("slack_search_messages without a user token says to set SLACK_USER_TOK
 Deno.test("invalid arguments are refused with the field and the reason", async () => {
   await using stack = await startStack();
   const client = await stack.connect();
-  const result = await call(client, "slack_get_channel_history", { channel_id: "general", limit: 0 });
+  const result = await call(client, "slack_get_channel_history", {
+    channel_id: "general",
+    limit: 0,
+  });
   assert.equal(result.isError, true);
   assert.match(textOf(result), /Invalid arguments for slack_get_channel_history: limit:/);
 });

@@ -371,7 +371,7 @@ Deno.test("slack_set_channel_topic sets the topic, the channel list shows it, an
   assert.equal(callsOf(stack, "conversations.setTopic").length, 1);
 });
 
-Deno.test("Slack failures of a post come back as errors a model can act on", async () => {
+Deno.test("Slack failures come back as errors a model can act on", async () => {
   await using stack = await startStack();
   const client = await connect(stack);
 
@@ -388,6 +388,12 @@ Deno.test("Slack failures of a post come back as errors a model can act on", asy
     channel_id: "#random",
     text: "a".repeat(40_001),
   });
+  const digest = seededMessage(stack, "C0GENERAL", "📋 Daily digest");
+  const unknownEmoji = await call(client, "slack_add_reaction", {
+    channel_id: "#general",
+    timestamp: digest.ts,
+    reaction: ":not-an-emoji:",
+  });
 
   assert.equal(notMember.isError, true);
   assert.match(textOf(notMember), /not_in_channel\. .*`\/invite @your-bot`/);
@@ -395,6 +401,8 @@ Deno.test("Slack failures of a post come back as errors a model can act on", asy
   assert.match(textOf(noScope), /lacks the chat:write scope/);
   assert.equal(tooLong.isError, true);
   assert.match(textOf(tooLong), /40,001 characters, over Slack's 40,000-character limit/);
+  assert.equal(unknownEmoji.isError, true);
+  assert.match(textOf(unknownEmoji), /invalid_name\. .*emoji must exist in the workspace/);
   assert.deepEqual(
     callsOf(stack, "chat.postMessage").map((c) => c.params.channel),
     ["C0SUPPORT", "C0DESIGN0"],

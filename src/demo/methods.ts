@@ -18,6 +18,7 @@ import {
   normalizeTs,
   permalink,
   removeMessage,
+  upperBound,
   type Workspace,
   type WorkspaceChannel,
   type WorkspaceMessage,
@@ -237,19 +238,7 @@ function authorFields(ctx: MethodContext): Partial<WorkspaceMessage> {
     bot_id: app.botId,
     app_id: app.appId,
     team: ctx.workspace.team.id,
-    bot_profile: {
-      id: app.botId,
-      app_id: app.appId,
-      name: findUser(ctx.workspace, app.botUserId)?.name ?? "bot",
-      deleted: false,
-      updated: Math.floor(ctx.now / 1000),
-      team_id: ctx.workspace.team.id,
-      icons: {
-        image_36: "https://a.slack-edge.com/80588/img/plugins/app/bot_36.png",
-        image_48: "https://a.slack-edge.com/80588/img/plugins/app/bot_48.png",
-        image_72: "https://a.slack-edge.com/80588/img/plugins/app/bot_72.png",
-      },
-    },
+    bot_profile: app.botProfile,
   };
 }
 
@@ -320,14 +309,8 @@ function tsParam(ctx: MethodContext, name: "oldest" | "latest"): string | undefi
   return ts;
 }
 
-/** The first index whose ts is above `ts`. */
-function upperBound(messages: readonly WorkspaceMessage[], ts: string): number {
-  const index = lowerBound(messages, ts);
-  return messages[index]?.ts === ts ? index + 1 : index;
-}
-
 /** The `[low, high)` range of `messages` inside the `oldest`/`latest` window. */
-function window(ctx: MethodContext, messages: readonly WorkspaceMessage[]): [number, number] {
+function timeWindow(ctx: MethodContext, messages: readonly WorkspaceMessage[]): [number, number] {
   const inclusive = flag(ctx, "inclusive");
   const oldest = tsParam(ctx, "oldest");
   const latest = tsParam(ctx, "latest");
@@ -522,7 +505,7 @@ export const methods: Record<string, MethodSpec> = {
       const channel = channelParam(ctx, "read");
       const { messages } = channel;
       const limit = clampLimit(ctx, 100, 999);
-      const [low, windowHigh] = window(ctx, messages);
+      const [low, windowHigh] = timeWindow(ctx, messages);
       const from = cursorTs(ctx);
       const high = from === undefined
         ? windowHigh
@@ -550,7 +533,7 @@ export const methods: Record<string, MethodSpec> = {
       if (!parent) throw new SlackFailure("thread_not_found");
       const replies = channel.threads.get(parent.ts) ?? [];
       const limit = clampLimit(ctx, 1000, 1000);
-      const [low, high] = window(ctx, replies);
+      const [low, high] = timeWindow(ctx, replies);
       const from = cursorTs(ctx);
       // The parent leads the first page and takes one of its slots.
       const start = from === undefined ? low : Math.max(low, lowerBound(replies, from));

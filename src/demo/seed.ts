@@ -305,8 +305,7 @@ function botUser(updated: number): WorkspaceUser {
   };
 }
 
-/** The `bot_profile` Slack attaches to the demo bot's messages. */
-export function demoBotProfile(updated: number): BotProfile {
+function botProfile(updated: number): BotProfile {
   const icon = (size: number) => `https://a.slack-edge.com/80588/img/plugins/app/bot_${size}.png`;
   return {
     id: DEMO_BOT_ID,
@@ -717,8 +716,9 @@ function filler(now: number, random: () => number): Planned[] {
   return plan;
 }
 
-function conversation(spec: ChannelSpec, now: number): Conversation {
-  const created = Math.floor((now - 400 * DAY) / 1000) + spec.name.length * 86_400;
+function conversation(spec: ChannelSpec, index: number, now: number): Conversation {
+  // Channels were created a few weeks apart, starting over a year ago.
+  const created = Math.floor((now - (400 - index * 20) * DAY) / 1000);
   const topic = { value: spec.topic, creator: alice, last_set: created + 3600 };
   return {
     id: spec.id,
@@ -777,12 +777,12 @@ export function createSeedWorkspace(options: SeedOptions): Workspace {
   const { now } = options;
   const random = createRandom(0x5eed);
   const updated = Math.floor((now - 30 * DAY) / 1000);
-  const channels = channelSpecs.map((spec) =>
-    createChannel(conversation(spec, now), [...spec.members])
+  const channels = channelSpecs.map((spec, index) =>
+    createChannel(conversation(spec, index, now), [...spec.members])
   );
   const byId = new Map(channels.map((c) => [c.conversation.id, c]));
   const memberOf = (id: string) => channelSpecs.find((s) => s.id === id)!.members;
-  const botProfile = demoBotProfile(updated);
+  const profile = botProfile(updated);
 
   const plan = [...scripted(now), ...filler(now, random)];
   const placements: { at: number; channel: WorkspaceChannel; build: () => WorkspaceMessage }[] = [];
@@ -796,7 +796,7 @@ export function createSeedWorkspace(options: SeedOptions): Workspace {
       build: () => {
         parent = { type: "message", ts: nextTs(channel, item.at), ...item.message };
         if (parent.user && !parent.subtype) parent.team = DEMO_TEAM_ID;
-        if (parent.bot_id === DEMO_BOT_ID) parent.bot_profile = botProfile;
+        if (parent.bot_id === DEMO_BOT_ID) parent.bot_profile = profile;
         if (item.editedAfter !== undefined) {
           parent.edited = { user: parent.user!, ts: formatTs(item.at + item.editedAfter * MINUTE) };
         }
@@ -838,6 +838,7 @@ export function createSeedWorkspace(options: SeedOptions): Workspace {
       botId: DEMO_BOT_ID,
       botUserId: DEMO_BOT_USER_ID,
       installerUserId: DEMO_INSTALLER_ID,
+      botProfile: profile,
     },
     users: [...people.map((p, i) => personUser(p, i, updated)), botUser(updated)],
     channels,

@@ -22,6 +22,8 @@ export interface WorkspaceApp {
   botUserId: string;
   /** The user a user token (`xoxp-`) acts as. */
   installerUserId: string;
+  /** The `bot_profile` Slack attaches to messages the bot user posts. */
+  botProfile: BotProfile;
 }
 
 /** A profile with every field Slack's `objs_user_profile` requires. */
@@ -168,11 +170,6 @@ export function formatTs(ms: number): string {
   return `${micros / 1_000_000n}.${String(micros % 1_000_000n).padStart(6, "0")}`;
 }
 
-/** The time in ms a ts stands for. */
-export function tsMillis(ts: string): number {
-  return Number(ts) * 1000;
-}
-
 function micros(ts: string): bigint {
   const [seconds, fraction = ""] = ts.split(".");
   return BigInt(seconds) * 1_000_000n + BigInt(fraction.padEnd(6, "0").slice(0, 6));
@@ -214,6 +211,12 @@ export function lowerBound(messages: readonly WorkspaceMessage[], ts: string): n
     else high = mid;
   }
   return low;
+}
+
+/** The first index in `messages` (sorted by ts) whose ts is above `ts`. */
+export function upperBound(messages: readonly WorkspaceMessage[], ts: string): number {
+  const index = lowerBound(messages, ts);
+  return messages[index]?.ts === ts ? index + 1 : index;
 }
 
 function insertSorted(messages: WorkspaceMessage[], message: WorkspaceMessage): void {

@@ -93,7 +93,9 @@ export function createEventStream(options: EventStreamOptions): WritableEventStr
   function updatePoller() {
     if (store.kind === "memory") return;
     if (listeners.size > 0 && poller === undefined) {
-      store.get(seqKey).then((seq) => (lastSeq = Math.max(lastSeq, Number(seq ?? 0)))).catch(() => {});
+      store.get(seqKey).then((seq) => (lastSeq = Math.max(lastSeq, Number(seq ?? 0)))).catch(
+        () => {},
+      );
       poller = setInterval(poll, pollMs);
     } else if (listeners.size === 0 && poller !== undefined) {
       clearInterval(poller);

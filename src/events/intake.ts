@@ -18,7 +18,12 @@
 import type { Store } from "../store/store.ts";
 import type { Cache } from "../store/cache.ts";
 import type { SlackEvent } from "./event.ts";
-import { type EventEnvelope, historyChannel, isEventEnvelope, normalizeEvent } from "./normalize.ts";
+import {
+  type EventEnvelope,
+  historyChannel,
+  isEventEnvelope,
+  normalizeEvent,
+} from "./normalize.ts";
 import { logger } from "../log/logger.ts";
 
 /** Options of {@link createIntake}. */
@@ -149,7 +154,9 @@ export function createIntake(options: IntakeOptions): Intake {
   }
 
   async function accept(envelope: EventEnvelope): Promise<"accepted" | "duplicate"> {
-    if (!isEventEnvelope(envelope)) throw new TypeError("Not an Events API event_callback envelope");
+    if (!isEventEnvelope(envelope)) {
+      throw new TypeError("Not an Events API event_callback envelope");
+    }
     if (closed) throw new IntakeRefusedError("The server is shutting down; retry later.", "closed");
     const id = envelope.event_id;
     const earlier = inFlight.get(id);

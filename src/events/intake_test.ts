@@ -10,7 +10,14 @@ function envelope(id: string, event: Partial<EventEnvelope["event"]> = {}): Even
     type: "event_callback",
     event_id: id,
     event_time: 1764072000,
-    event: { type: "message", channel: "C0GENERAL", user: "U0ALICE01", text: id, ts: "1764072000.000100", ...event },
+    event: {
+      type: "message",
+      channel: "C0GENERAL",
+      user: "U0ALICE01",
+      text: id,
+      ts: "1764072000.000100",
+      ...event,
+    },
   };
 }
 
@@ -131,7 +138,13 @@ Deno.test("a message drops its channel's cached history before listeners hear of
   const seen: string[][] = [];
   const unsubscribe = stream.subscribe(() => seen.push([...invalidated]));
   await intake.accept(envelope("Ev1"));
-  await intake.accept(envelope("Ev2", { type: "reaction_added", channel: undefined, item: { channel: "C0RANDOM1", ts: "1.2" } }));
+  await intake.accept(
+    envelope("Ev2", {
+      type: "reaction_added",
+      channel: undefined,
+      item: { channel: "C0RANDOM1", ts: "1.2" },
+    }),
+  );
   await intake.accept(envelope("Ev3", { type: "member_joined_channel" }));
   unsubscribe();
   assert.deepEqual(seen, [

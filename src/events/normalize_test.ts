@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { Ajv } from "ajv";
-import { type EventEnvelope, historyChannel, isEventEnvelope, normalizeEvent } from "./normalize.ts";
+import {
+  type EventEnvelope,
+  historyChannel,
+  isEventEnvelope,
+  normalizeEvent,
+} from "./normalize.ts";
 
 const fixtures = new URL("../../tests/fixtures/events/", import.meta.url);
 const receivedAt = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -135,10 +140,12 @@ Deno.test("an app mention keeps its text and thread", () => {
 });
 
 Deno.test("reactions take their channel and item ts from the reacted item", () => {
-  for (const [name, event_id, ts] of [
-    ["reaction_added", "Ev0RCT00001", "1764072420.000800"],
-    ["reaction_removed", "Ev0RCT00002", "1764072480.000900"],
-  ]) {
+  for (
+    const [name, event_id, ts] of [
+      ["reaction_added", "Ev0RCT00001", "1764072420.000800"],
+      ["reaction_removed", "Ev0RCT00002", "1764072480.000900"],
+    ]
+  ) {
     assert.deepEqual(normalized(name), {
       event_id,
       type: name,

@@ -108,7 +108,12 @@ export function createWebhook(
       return new Response(null, { status: 200 });
     }
     if (!isEventEnvelope(payload)) {
-      return reject(requestId, 400, "invalid_envelope", "event_callback without event_id or event.type");
+      return reject(
+        requestId,
+        400,
+        "invalid_envelope",
+        "event_callback without event_id or event.type",
+      );
     }
     const retry = {
       eventId: payload.event_id,
@@ -122,7 +127,10 @@ export function createWebhook(
       return new Response(null, { status: 200 });
     } catch (error) {
       if (!(error instanceof IntakeRefusedError)) throw error;
-      log.warn("Refused event {eventId} so Slack retries: {reason}", { ...retry, reason: error.reason });
+      log.warn("Refused event {eventId} so Slack retries: {reason}", {
+        ...retry,
+        reason: error.reason,
+      });
       return problem(503, error.reason, error.message);
     }
   };

@@ -21,7 +21,11 @@ interface Send {
 async function signedRequest(options: Send = {}): Promise<Request> {
   const body = options.body ?? messageBody;
   const timestamp = String(Math.floor((options.signedAt ?? now) / 1000));
-  const signature = await signSlackRequest({ secret: options.signedWith ?? secret, timestamp, body });
+  const signature = await signSlackRequest({
+    secret: options.signedWith ?? secret,
+    timestamp,
+    body,
+  });
   return new Request("http://127.0.0.1/slack/events", {
     method: "POST",
     headers: {
@@ -78,7 +82,10 @@ Deno.test("a signed event is acknowledged with 200 and stored", async () => {
 
 Deno.test("forged, stale, future, tampered and unsigned events get 401 and leave no trace", async () => {
   const { send, ids } = rig();
-  const unsigned = new Request("http://127.0.0.1/slack/events", { method: "POST", body: messageBody });
+  const unsigned = new Request("http://127.0.0.1/slack/events", {
+    method: "POST",
+    body: messageBody,
+  });
   const tampered = await signedRequest();
   const cases: [string, Request][] = [
     ["wrong secret", await signedRequest({ signedWith: "another-signing-secret" })],
@@ -173,7 +180,10 @@ Deno.test("a Slack retry of a stored event is acknowledged and not stored twice"
 
 Deno.test("an event the intake refuses gets 503 so Slack retries it", async () => {
   const { send } = rig({
-    accept: () => Promise.reject(new IntakeRefusedError("The event queue is full (1000); retry later.", "busy")),
+    accept: () =>
+      Promise.reject(
+        new IntakeRefusedError("The event queue is full (1000); retry later.", "busy"),
+      ),
   });
   const response = await send(await signedRequest());
   assert.equal(response.status, 503);

@@ -25,6 +25,7 @@ import {
   reset,
   type Sink,
   type TextFormatter,
+  type TextFormatterOptions,
 } from "@logtape/logtape";
 import { getFileSink } from "@logtape/file";
 import { DEFAULT_REDACT_FIELDS, redactByField, redactByPattern } from "@logtape/redaction";
@@ -129,6 +130,14 @@ function openFileSink(path: string, formatter: TextFormatter): Sink {
   }
 }
 
+/** The default text line, plus the request id so a request's records can be found together. */
+const textLine: TextFormatterOptions["format"] = ({ timestamp, level, category, message, record }) => {
+  const id = record.properties.requestId;
+  return `${timestamp} [${level}] ${category}: ${message}${
+    typeof id === "string" ? ` (request ${id})` : ""
+  }`;
+};
+
 /**
  * Configures LogTape for the process. Safe to call again (tests do): the
  * previous sinks are flushed and released first, and the console stream is
@@ -145,7 +154,7 @@ export async function configureLogging(options: LoggingOptions): Promise<void> {
   const formatter = redactByPattern(
     options.format === "json"
       ? getJsonLinesFormatter()
-      : getTextFormatter({ timestamp: "date-time-tz" }),
+      : getTextFormatter({ timestamp: "date-time-tz", value: "bare", format: textLine }),
     masks,
   );
   // Dispose the old sinks first: they hold the lock on stderr's writer.

@@ -6,10 +6,11 @@ import type { Catalog } from "./server.ts";
 import type { ToolDefinition } from "./tool.ts";
 import { readTools } from "./tools/read.ts";
 import { analysisTools } from "./tools/analysis.ts";
+import { writeTools } from "./tools/write.ts";
 import { registerPrompts } from "./prompts.ts";
 
 /** Every tool, prompt and resource of the server. */
 export const catalog: Catalog = {
-  tools: [...readTools, ...analysisTools] as unknown as ToolDefinition[],
+  tools: [...readTools, ...writeTools, ...analysisTools] as unknown as ToolDefinition[],
   extensions: [registerPrompts],
 };

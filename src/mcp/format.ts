@@ -67,7 +67,9 @@ export function formatMessage(message: Message): string {
   if (message.reply_count) {
     details.push(`${message.reply_count} ${message.reply_count === 1 ? "reply" : "replies"}`);
   }
-  for (const reaction of message.reactions ?? []) details.push(`:${reaction.name}:×${reaction.count}`);
+  for (const reaction of message.reactions ?? []) {
+    details.push(`:${reaction.name}:×${reaction.count}`);
+  }
   if (message.edited) details.push("edited");
   const when = message.time.slice(0, 16).replace("T", " ");
   return `${when} ${message.user_name ?? message.user ?? "?"}: ${message.text} (${

@@ -82,10 +82,13 @@ const prompts: PromptDefinition[] = [
       const since = args.since
         ? toUnixSeconds(args.since, "since")
         : Math.floor(services.now() / 1000) - 86_400;
-      const channels = (await services.directory.channels()).filter((c) => c.is_member).slice(0, 10);
-      const sections = await Promise.all(channels.map(async (c) =>
-        `## #${c.name}\n${await recentMessages(services, c.id, since)}`
-      ));
+      const channels = (await services.directory.channels()).filter((c) => c.is_member).slice(
+        0,
+        10,
+      );
+      const sections = await Promise.all(
+        channels.map(async (c) => `## #${c.name}\n${await recentMessages(services, c.id, since)}`),
+      );
       return `Catch me up on Slack since ${new Date(since * 1000).toISOString()}. ` +
         "Lead with anything that mentions me or needs a reply, then a short digest per channel.\n\n" +
         sections.join("\n\n");
@@ -106,7 +109,9 @@ const prompts: PromptDefinition[] = [
         timezone: "UTC",
         context: noContext,
       });
-      return `Write an engagement report for #${args.channel.replace(/^#/, "")} over the last ${n} days: ` +
+      return `Write an engagement report for #${
+        args.channel.replace(/^#/, "")
+      } over the last ${n} days: ` +
         "activity trend, who participates, how quickly questions get answered, and two or three " +
         "suggestions. Base every figure on these metrics:\n\n" +
         formatConversationSummary(metrics) + "\n\n```json\n" + JSON.stringify(metrics) + "\n```";

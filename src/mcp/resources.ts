@@ -104,7 +104,10 @@ function trackSubscriptions(server: Server, services: Services) {
     for (const [uri, watchedChannel] of watched) {
       if (watchedChannel === "" || watchedChannel === channel) {
         server.sendResourceUpdated({ uri }).catch((error) =>
-          logger("mcp").debug("Resource update for {uri} not sent: {error}", { uri, error: String(error) })
+          logger("mcp").debug("Resource update for {uri} not sent: {error}", {
+            uri,
+            error: String(error),
+          })
         );
       }
     }
@@ -121,7 +124,9 @@ function trackSubscriptions(server: Server, services: Services) {
   return {
     async add(uri: string) {
       const target = parseUri(uri);
-      const channel = target.kind === "latest" ? "" : await services.directory.channelId(target.channel);
+      const channel = target.kind === "latest"
+        ? ""
+        : await services.directory.channelId(target.channel);
       watched.set(uri, channel);
       listenWhileWatched();
     },

@@ -103,7 +103,9 @@ export function createMcpServerFactory(
   const definitions = catalog.tools;
   const { config } = services;
   const log = logger("mcp");
-  const enabled = definitions.filter((t) => !(config.slack.readOnly && !t.annotations.readOnlyHint));
+  const enabled = definitions.filter((t) =>
+    !(config.slack.readOnly && !t.annotations.readOnlyHint)
+  );
   const byName = new Map(enabled.map((t) => [t.name, t]));
   const tools: Tool[] = enabled.map((t) => ({
     name: t.name,
@@ -183,7 +185,9 @@ export function createMcpServerFactory(
     try {
       await checkRateLimit(options.caller.clientId);
       const parsed = tool.input.safeParse(args ?? {});
-      if (!parsed.success) throw new ToolError(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
+      if (!parsed.success) {
+        throw new ToolError(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
+      }
       await checkWriteAllowed(tool, parsed.data);
       const signal = AbortSignal.any([
         options.signal ?? new AbortController().signal,
@@ -209,7 +213,9 @@ export function createMcpServerFactory(
       if (error instanceof ToolError) return outcome(errorResult(error.message));
       if (error instanceof SlackApiError) return outcome(errorResult(error.message));
       if (error instanceof DOMException && error.name === "TimeoutError") {
-        return outcome(errorResult(`${name} took longer than ${toolTimeoutMs / 1000} s and was stopped.`));
+        return outcome(
+          errorResult(`${name} took longer than ${toolTimeoutMs / 1000} s and was stopped.`),
+        );
       }
       if (options.signal?.aborted) return outcome(errorResult(`${name} was cancelled.`));
       log.error("Tool {tool} crashed: {error}", {
@@ -241,11 +247,13 @@ export function createMcpServerFactory(
       return callTool(request.params.name, request.params.arguments, {
         caller: info ?? { clientId: "stdio", requestId: String(extra.requestId) },
         signal: extra.signal,
-        progress: token === undefined ? undefined : (progress, total, message) =>
-          extra.sendNotification({
-            method: "notifications/progress",
-            params: { progressToken: token, progress, total, message },
-          }),
+        progress: token === undefined
+          ? undefined
+          : (progress, total, message) =>
+            extra.sendNotification({
+              method: "notifications/progress",
+              params: { progressToken: token, progress, total, message },
+            }),
       });
     });
     for (const extend of catalog.extensions) extend(server, services);
@@ -254,4 +262,3 @@ export function createMcpServerFactory(
 
   return { tools, newServer, callTool };
 }
-

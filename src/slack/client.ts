@@ -135,7 +135,10 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
   ): Promise<T> {
     const token = opts.token === "user" ? options.userToken : options.botToken;
     if (!token) {
-      throw new SlackApiError(method, opts.token === "user" ? "not_allowed_token_type" : "not_authed");
+      throw new SlackApiError(
+        method,
+        opts.token === "user" ? "not_allowed_token_type" : "not_authed",
+      );
     }
     for (let tries = 0;; tries++) {
       await options.pacer?.acquire(method, opts.scope, opts.signal);
@@ -165,7 +168,10 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
           await sleep(250 * 2 ** tries, opts.signal);
           continue;
         }
-        throw new SlackApiError(method, result.status >= 500 ? "service_unavailable" : "fatal_error");
+        throw new SlackApiError(
+          method,
+          result.status >= 500 ? "service_unavailable" : "fatal_error",
+        );
       }
       if (!body.ok) {
         throw new SlackApiError(method, body.error ?? "unknown_error", {
@@ -200,4 +206,3 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
 
   return { call, collect, hasUserToken: Boolean(options.userToken) };
 }
-

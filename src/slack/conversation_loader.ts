@@ -75,7 +75,7 @@ export async function loadConversation(
         cursor: body.response_metadata?.next_cursor || undefined,
       };
     }, [`history:${channel}`]);
-    options.onProgress?.(++pages, (count += value.messages.length));
+    options.onProgress?.(++pages, count += value.messages.length);
     return value;
   }
 

@@ -65,7 +65,9 @@ export function createDirectory({ slack, cache }: { slack: SlackClient; cache: C
 
   async function user(id: string) {
     const { value } = await cache.getOrLoad(`user:${id}`, async () => {
-      const { user } = await slack.call<{ ok: boolean; user: SlackUser }>("users.info", { user: id });
+      const { user } = await slack.call<{ ok: boolean; user: SlackUser }>("users.info", {
+        user: id,
+      });
       return user;
     });
     return value;

@@ -23,9 +23,9 @@ Deno.test("chat.postMessage waits a second between posts to one channel, in orde
   const pacer = createPacer({ store: createMemoryStore() });
   const started = performance.now();
   const order: number[] = [];
-  await Promise.all([1, 2, 3].map((n) =>
-    pacer.acquire("chat.postMessage", "C1").then(() => order.push(n))
-  ));
+  await Promise.all(
+    [1, 2, 3].map((n) => pacer.acquire("chat.postMessage", "C1").then(() => order.push(n))),
+  );
   await pacer.acquire("chat.postMessage", "C2");
   const elapsed = performance.now() - started;
   assert.deepEqual(order, [1, 2, 3]);

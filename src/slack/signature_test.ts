@@ -70,7 +70,11 @@ Deno.test("timestamps more than five minutes old or ahead are refused, up to fiv
 });
 
 Deno.test("missing signature or timestamp headers are refused", async () => {
-  for (const missing of [{ signature: null }, { timestamp: null }, { signature: "" }, { timestamp: undefined }]) {
+  for (
+    const missing of [{ signature: null }, { timestamp: null }, { signature: "" }, {
+      timestamp: undefined,
+    }]
+  ) {
     const verdict = await check(missing);
     assert.equal(verdict.ok, false);
     assert.match((verdict as { reason: string }).reason, /missing/);
@@ -79,7 +83,15 @@ Deno.test("missing signature or timestamp headers are refused", async () => {
 
 Deno.test("non-hex, truncated or unversioned signatures are refused as malformed", async () => {
   const hex = vector.signature.slice(3);
-  for (const signature of [`v0=${"z".repeat(64)}`, `v0=${hex.slice(2)}`, hex, `v1=${hex}`, `v0=${hex}00`]) {
+  for (
+    const signature of [
+      `v0=${"z".repeat(64)}`,
+      `v0=${hex.slice(2)}`,
+      hex,
+      `v1=${hex}`,
+      `v0=${hex}00`,
+    ]
+  ) {
     assert.deepEqual(await check({ signature }), { ok: false, reason: "malformed signature" });
   }
 });

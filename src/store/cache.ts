@@ -64,7 +64,8 @@ export function createCache(options: CacheOptions): Cache {
     try {
       const [raw, ...gens] = await store.mget([`${prefix}:${key}`, ...tags.map(genKey)]);
       const entry = raw ? JSON.parse(raw) as Entry : null;
-      const fresh = entry && entry.g.length === gens.length && entry.g.every((g, i) => g === gens[i]);
+      const fresh = entry && entry.g.length === gens.length &&
+        entry.g.every((g, i) => g === gens[i]);
       return { entry: fresh ? entry : null, gens };
     } catch (error) {
       options.onError?.("read", error);
@@ -75,7 +76,11 @@ export function createCache(options: CacheOptions): Cache {
   async function loadAndStore<T>(key: string, load: () => Promise<T>, tags: string[]) {
     const { entry, gens } = await lookup(key, tags);
     if (entry) {
-      return { value: entry.v as T, cached: true, ageSeconds: Math.floor((now() - entry.at) / 1000) };
+      return {
+        value: entry.v as T,
+        cached: true,
+        ageSeconds: Math.floor((now() - entry.at) / 1000),
+      };
     }
     const value = await load();
     if (gens) {

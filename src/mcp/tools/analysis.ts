@@ -44,9 +44,16 @@ export function toUnixSeconds(value: number | string, name: string): number {
 }
 
 /** The analysis range: explicit bounds, else the last `days` days. */
-function rangeOf(args: { days: number; oldest?: number | string; latest?: number | string }, now: number) {
-  const latest = args.latest === undefined ? Math.floor(now / 1000) : toUnixSeconds(args.latest, "latest");
-  const oldest = args.oldest === undefined ? latest - args.days * 86_400 : toUnixSeconds(args.oldest, "oldest");
+function rangeOf(
+  args: { days: number; oldest?: number | string; latest?: number | string },
+  now: number,
+) {
+  const latest = args.latest === undefined
+    ? Math.floor(now / 1000)
+    : toUnixSeconds(args.latest, "latest");
+  const oldest = args.oldest === undefined
+    ? latest - args.days * 86_400
+    : toUnixSeconds(args.oldest, "oldest");
   if (oldest > latest) throw new ToolError("oldest must be before latest.");
   return { oldest, latest };
 }
@@ -54,8 +61,10 @@ function rangeOf(args: { days: number; oldest?: number | string; latest?: number
 /** The workspace's base URL (`https://acme.slack.com/`), for permalinks. */
 async function workspaceUrl(services: Services): Promise<string | undefined> {
   try {
-    const { value } = await services.cache.getOrLoad("auth.test", () =>
-      services.slack.call<SlackResponse & { url?: string }>("auth.test"));
+    const { value } = await services.cache.getOrLoad(
+      "auth.test",
+      () => services.slack.call<SlackResponse & { url?: string }>("auth.test"),
+    );
     return value.url;
   } catch {
     return undefined;

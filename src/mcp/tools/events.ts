@@ -34,7 +34,9 @@ const filterShape = {
   type: z.string().min(1).optional().describe(
     "Only this event type: message, app_mention, reaction_added, reaction_removed, member_joined_channel, channel_created, …",
   ),
-  channel_id: z.string().min(1).optional().describe("Only this channel: ID (C…) or name (#general)"),
+  channel_id: z.string().min(1).optional().describe(
+    "Only this channel: ID (C…) or name (#general)",
+  ),
 };
 const readLocal = { readOnlyHint: true, openWorldHint: false } as const;
 const noEventYet =
@@ -46,7 +48,9 @@ async function filterOf(
 ): Promise<EventFilter> {
   return {
     type: args.type,
-    channel: args.channel_id === undefined ? undefined : await services.directory.channelId(args.channel_id),
+    channel: args.channel_id === undefined
+      ? undefined
+      : await services.directory.channelId(args.channel_id),
   };
 }
 
@@ -89,7 +93,9 @@ export const listEvents = defineTool({
     since: z.union([z.number(), z.string()]).optional().describe(
       "Only events received after this time: unix seconds or ISO 8601",
     ),
-    limit: z.number().int().min(1).max(200).default(50).describe("Newest events to return (max 200)"),
+    limit: z.number().int().min(1).max(200).default(50).describe(
+      "Newest events to return (max 200)",
+    ),
   }),
   output: z.object({ events: z.array(eventSchema) }),
   annotations: readLocal,

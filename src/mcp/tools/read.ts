@@ -35,7 +35,13 @@ interface Page<T> {
 /** One cached page of `method`, trimmed by `pick` before caching. */
 async function cachedPage<T, R>(
   services: Services,
-  request: { method: string; key: string; params: Record<string, unknown>; listKey: string; tags?: string[] },
+  request: {
+    method: string;
+    key: string;
+    params: Record<string, unknown>;
+    listKey: string;
+    tags?: string[];
+  },
   pick: (item: R) => T,
   signal: AbortSignal,
 ) {
@@ -91,13 +97,18 @@ export const listChannels = defineTool({
   }),
   annotations: readOnly,
   async handler({ limit, cursor }, { services, signal }) {
-    const { value, cached, ageSeconds } = await cachedPage(services, {
-      method: "conversations.list",
-      key: `channels:${limit}:${cursor ?? ""}`,
-      params: { limit, cursor, types: "public_channel,private_channel", exclude_archived: true },
-      listKey: "channels",
-      tags: ["channels"],
-    }, toChannel, signal);
+    const { value, cached, ageSeconds } = await cachedPage(
+      services,
+      {
+        method: "conversations.list",
+        key: `channels:${limit}:${cursor ?? ""}`,
+        params: { limit, cursor, types: "public_channel,private_channel", exclude_archived: true },
+        listKey: "channels",
+        tags: ["channels"],
+      },
+      toChannel,
+      signal,
+    );
     const lines = value.items.map((c) =>
       `#${c.name} ${c.id}${c.is_private ? " (private)" : ""}${
         c.num_members === undefined ? "" : `, ${c.num_members} members`
@@ -160,13 +171,18 @@ export const getChannelHistory = defineTool({
   annotations: readOnly,
   async handler({ channel_id, limit, oldest, latest, cursor }, { services, signal }) {
     const channel = await services.directory.channelId(channel_id);
-    const page = await cachedPage(services, {
-      method: "conversations.history",
-      key: `history:${channel}:${limit}:${oldest ?? ""}:${latest ?? ""}:${cursor ?? ""}`,
-      params: { channel, limit, oldest, latest, cursor },
-      listKey: "messages",
-      tags: [`history:${channel}`],
-    }, toMessage, signal);
+    const page = await cachedPage(
+      services,
+      {
+        method: "conversations.history",
+        key: `history:${channel}:${limit}:${oldest ?? ""}:${latest ?? ""}:${cursor ?? ""}`,
+        params: { channel, limit, oldest, latest, cursor },
+        listKey: "messages",
+        tags: [`history:${channel}`],
+      },
+      toMessage,
+      signal,
+    );
     return await historyResult(services, channel, page, `Messages in ${channel}, newest first`);
   },
 });
@@ -186,13 +202,18 @@ export const getThreadReplies = defineTool({
   annotations: readOnly,
   async handler({ channel_id, thread_ts, cursor }, { services, signal }) {
     const channel = await services.directory.channelId(channel_id);
-    const page = await cachedPage(services, {
-      method: "conversations.replies",
-      key: `replies:${channel}:${thread_ts}:${cursor ?? ""}`,
-      params: { channel, ts: thread_ts, limit: 200, cursor },
-      listKey: "messages",
-      tags: [`history:${channel}`],
-    }, toMessage, signal);
+    const page = await cachedPage(
+      services,
+      {
+        method: "conversations.replies",
+        key: `replies:${channel}:${thread_ts}:${cursor ?? ""}`,
+        params: { channel, ts: thread_ts, limit: 200, cursor },
+        listKey: "messages",
+        tags: [`history:${channel}`],
+      },
+      toMessage,
+      signal,
+    );
     return await historyResult(services, channel, page, `Thread ${thread_ts} in ${channel}`);
   },
 });
@@ -238,12 +259,17 @@ export const getUsers = defineTool({
   }),
   annotations: readOnly,
   async handler({ limit, cursor }, { services, signal }) {
-    const { value, cached, ageSeconds } = await cachedPage(services, {
-      method: "users.list",
-      key: `users:${limit}:${cursor ?? ""}`,
-      params: { limit, cursor },
-      listKey: "members",
-    }, toUser, signal);
+    const { value, cached, ageSeconds } = await cachedPage(
+      services,
+      {
+        method: "users.list",
+        key: `users:${limit}:${cursor ?? ""}`,
+        params: { limit, cursor },
+        listKey: "members",
+      },
+      toUser,
+      signal,
+    );
     const lines = value.items.map((u) =>
       `${u.display_name} @${u.name} ${u.id}${u.title ? ` — ${u.title}` : ""}${
         u.is_bot ? " (bot)" : ""
@@ -308,7 +334,7 @@ export const searchMessages = defineTool({
   name: "slack_search_messages",
   title: "Search messages",
   description:
-    "Search messages across the workspace with Slack's search syntax (in:#channel, from:@user, before:/after:YYYY-MM-DD, \"exact phrase\"). Needs SLACK_USER_TOKEN (a xoxp- user token): Slack refuses search to bot tokens.",
+    'Search messages across the workspace with Slack\'s search syntax (in:#channel, from:@user, before:/after:YYYY-MM-DD, "exact phrase"). Needs SLACK_USER_TOKEN (a xoxp- user token): Slack refuses search to bot tokens.',
   input: z.object({
     query: z.string().min(1).describe("Search query, e.g. `deploy in:#engineering from:@alice`"),
     count: z.number().int().min(1).max(100).default(20).describe("Results (max 100)"),

@@ -37,7 +37,9 @@ const textParam = z.string()
     error: (issue) =>
       `the text is ${
         (issue.input as string).length.toLocaleString("en")
-      } characters, over Slack's 40,000-character limit: shorten it or split it into several messages`,
+      } characters, over Slack's ${
+        maxTextLength.toLocaleString("en")
+      }-character limit: shorten it or split it into several messages`,
   })
   .describe("Message text in Slack mrkdwn (*bold*, _italic_, <@U…> mentions, <url|label> links)");
 
@@ -75,10 +77,11 @@ async function write<T extends SlackResponse>(
 }
 
 /**
- * The message's link, from `chat.getPermalink` (Tier 4, and the only form
- * that is right for Enterprise Grid and thread replies). The write has already
- * happened, so a failure here leaves the link out rather than failing the call
- * and tempting the caller to write again.
+ * The message's link from `chat.getPermalink`: a cheap Tier 4 call, and
+ * Slack's own answer, so it stays right where a built URL would not (Enterprise
+ * Grid domains, thread replies). The write has already happened, so a failure
+ * here leaves the link out rather than failing the call and tempting the
+ * caller to write again.
  */
 async function permalinkOf(
   services: Services,
@@ -201,7 +204,7 @@ export const replyToThread = defineTool({
   },
 });
 
-/** `thumbsup`, `:thumbsup:` and `:thumbsup::skin-tone-2:` name Slack's `thumbsup`… reaction. */
+/** People write emoji with colons; Slack wants the bare name (`thumbsup::skin-tone-2` keeps its inner `::`). */
 const reactionParam = z.string()
   .transform((name) => name.trim().replace(/^:+|:+$/g, ""))
   .pipe(z.string().min(1, "an emoji name like thumbsup"))
@@ -548,7 +551,7 @@ export const setChannelTopic = defineTool({
       error: (issue) =>
         `the topic is ${
           (issue.input as string).length
-        } characters, over Slack's 250-character limit: shorten it`,
+        } characters, over Slack's ${maxTopicLength}-character limit: shorten it`,
     }).describe("The new topic (plain text, at most 250 characters)"),
   }),
   output: z.object({ channel_id: z.string(), topic: z.string() }),

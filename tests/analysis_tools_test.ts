@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { call, seedNow, startStack, textOf } from "./harness.ts";
+import type { WorkspaceMessage } from "../src/demo/workspace.ts";
+
+const latest = Math.floor(seedNow / 1000);
+const oldest = latest - 7 * 86_400;
+
+/** A hand count over the emulator's own data, written independently of src/analysis. */
+function handCount(messages: WorkspaceMessage[], threads: Map<string, WorkspaceMessage[]>) {
+  const inRange = (m: WorkspaceMessage) => Number(m.ts) >= oldest && Number(m.ts) <= latest;
+  const isHuman = (m: WorkspaceMessage) =>
+    m.user !== undefined && !m.bot_id &&
+    (m.subtype === undefined || m.subtype === "thread_broadcast");
+  const topLevel = messages.filter((m) =>
+    inRange(m) && isHuman(m) && m.subtype !== "thread_broadcast"
+  );
+  const replies = [...threads.values()].flat().filter((m) => inRange(m) && isHuman(m));
+  const human = [...topLevel, ...replies];
+  const threadCount = topLevel.filter((m) => (threads.get(m.ts) ?? []).some(isHuman)).length;
+  const reactions = human.reduce(
+    (sum, m) => sum + (m.reactions ?? []).reduce((s, r) => s + r.count, 0),
+    0,
+  );
+  const byUser = new Map<string, number>();
+  for (const m of human) byUser.set(m.user!, (byUser.get(m.user!) ?? 0) + 1);
+  return { topLevel: topLevel.length, replies: replies.length, threadCount, reactions, byUser };
+}
+
+Deno.test("slack_analyze_conversation matches a hand count of the seeded channel", async () => {
+  await using stack = await startStack();
+  const client = await stack.connect();
+  const channel = stack.emulator.workspace.channels.find((c) =>
+    c.conversation.name === "engineering"
+  )!;
+  const expected = handCount(channel.messages, channel.threads);
+  const result = await call(client, "slack_analyze_conversation", {
+    channel_id: "#engineering",
+    oldest,
+    latest,
+  });
+  assert.equal(result.isError, undefined, textOf(result));
+  const m = result.structuredContent!;
+  assert.equal(m.channelId, "C0ENGINRG");
+  assert.equal(m.volume.human, expected.topLevel + expected.replies);
+  assert.equal(m.volume.humanReplies, expected.replies);
+  assert.equal(m.threads.count, expected.threadCount);
+  assert.equal(m.reactions.total, expected.reactions);
+  assert.equal(m.truncated, false);
+  const perDayTotal = m.volume.perDay.reduce(
+    (s: number, d: { messages: number }) => s + d.messages,
+    0,
+  );
+  assert.equal(perDayTotal, m.volume.human);
+  assert.equal(m.volume.perHour.reduce((s: number, n: number) => s + n, 0), m.volume.human);
+  const top = m.participants[0];
+  assert.equal(top.messages, Math.max(...expected.byUser.values()));
+  assert.ok(top.name !== top.id, "participant names are resolved");
+  assert.match(m.topMessages[0].permalink, /^https:\/\/.*\/archives\/C0ENGINRG\/p\d+$/);
+  assert.match(textOf(result), new RegExp(`Messages: ${m.volume.total}: ${m.volume.human} human`));
+});
+
+Deno.test("slack_analyze_conversation reports progress when the client asks for it", async () => {
+  await using stack = await startStack();
+  const client = await stack.connect();
+  const progress: number[] = [];
+  await client.callTool(
+    { name: "slack_analyze_conversation", arguments: { channel_id: "general", oldest, latest } },
+    undefined,
+    { onprogress: (p) => progress.push(p.progress) },
+  );
+  assert.ok(progress.length >= 2, `got ${progress.length} progress notifications`);
+  assert.deepEqual(progress, [...progress].sort((a, b) => a - b));
+});
+
+Deno.test("slack_analyze_conversation refuses a range that ends before it starts", async () => {
+  await using stack = await startStack();
+  const client = await stack.connect();
+  const result = await call(client, "slack_analyze_conversation", {
+    channel_id: "general",
+    oldest: "2026-11-20T00:00:00Z",
+    latest: "2026-11-19T00:00:00Z",
+  });
+  assert.equal(result.isError, true);
+  assert.match(textOf(result), /oldest must be before latest/);
+});
+
+Deno.test("slack_analyze_workspace ranks the bot's channels by human messages", async () => {
+  await using stack = await startStack({ now: seedNow });
+  const client = await stack.connect();
+  const result = await call(client, "slack_analyze_workspace", { days: 7 });
+  assert.equal(result.isError, undefined, textOf(result));
+  const ranking = result.structuredContent!.byActivity;
+  const counts = ranking.map((c: { humanMessages: number }) => c.humanMessages);
+  assert.deepEqual(counts, [...counts].sort((a: number, b: number) => b - a));
+  const names = ranking.map((c: { name: string }) => c.name);
+  assert.ok(!names.includes("support"), "the bot cannot read #support");
+  assert.ok(names.includes("engineering"));
+});
+
+Deno.test("prompts are listed, rendered with channel data, and channel names complete", async () => {
+  await using stack = await startStack();
+  const client = await stack.connect();
+  const { prompts } = await client.listPrompts();
+  assert.deepEqual(prompts.map((p) => p.name).sort(), [
+    "catch_up",
+    "engagement_report",
+    "summarize_channel",
+  ]);
+  const prompt = await client.getPrompt({
+    name: "summarize_channel",
+    arguments: { channel: "design" },
+  });
+  const text = (prompt.messages[0].content as { text: string }).text;
+  assert.match(text, /Summarize the last 7 days of #design \(C0DESIGN0\)/);
+  const completion = await client.complete({
+    ref: { type: "ref/prompt", name: "summarize_channel" },
+    argument: { name: "channel", value: "eng" },
+  });
+  assert.deepEqual(completion.completion.values, ["engineering"]);
+  await assert.rejects(client.getPrompt({ name: "summarize_channel", arguments: {} }), /channel/);
+});

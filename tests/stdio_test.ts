@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { Client, StdioClientTransport } from "../src/mcp/sdk.ts";
+import { serveEmulator } from "../src/demo/emulator.ts";
+import { createSeedWorkspace } from "../src/demo/seed.ts";
+import { demoTokens, seedNow } from "./harness.ts";
+
+Deno.test("deno task stdio serves the same tools over stdin/stdout", async () => {
+  const slack = await serveEmulator({ workspace: createSeedWorkspace({ now: seedNow }) });
+  const client = new Client({ name: "stdio-test", version: "1.0.0" });
+  try {
+    await client.connect(
+      new StdioClientTransport({
+        command: Deno.execPath(),
+        args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname, "--stdio"],
+        env: {
+          SLACK_BOT_TOKEN: demoTokens.bot,
+          SLACK_API_URL: slack.url,
+          LOG_LEVEL: "error",
+          NO_COLOR: "1",
+          PATH: Deno.env.get("PATH") ?? "",
+          HOME: Deno.env.get("HOME") ?? "",
+          DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
+        },
+        stderr: "ignore",
+      }),
+    );
+    const { tools } = await client.listTools();
+    assert.ok(tools.some((t) => t.name === "slack_get_channel_history"));
+    const result = await client.callTool({
+      name: "slack_get_channel_history",
+      arguments: { channel_id: "#general", limit: 3 },
+    });
+    assert.equal(result.isError, undefined);
+    assert.equal((result.structuredContent as { messages: unknown[] }).messages.length, 3);
+  } finally {
+    await client.close();
+    await slack.close();
+  }
+});
