@@ -190,7 +190,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   }
 
   function emit(channel: WorkspaceChannel | undefined, event: Body): void {
-    // Slack sends an app events from the channels its bot user is in.
+    // Slack sends an app the events of channels its bot user is in, and workspace-wide ones.
     if (channel && !channel.members.includes(app.botUserId)) return;
     if (listeners.size === 0) return;
     const at = now();

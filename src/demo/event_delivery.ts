@@ -109,6 +109,7 @@ export function startEventDelivery(options: EventDeliveryOptions): EventDelivery
 
   const unsubscribe = emulator.onEvent((envelope) => {
     if (stopped.signal.aborted) return;
+    // Only stop() makes a delivery throw: abandoning it is the point.
     const delivery = deliver(envelope).catch(() => {}).finally(() => inFlight.delete(delivery));
     inFlight.add(delivery);
   });

@@ -59,7 +59,7 @@ export interface Intake {
    * not be taken (queue full, store down, shutting down): the sender should
    * retry later. Rejects with a `TypeError` for something not an envelope.
    */
-  accept(envelope: EventEnvelope): Promise<"accepted" | "duplicate">;
+  accept(envelope: unknown): Promise<"accepted" | "duplicate">;
   /** Stops taking events and waits for those in flight; false if `timeoutMs` passed first. */
   drain(timeoutMs: number): Promise<boolean>;
   /** Events in flight. */
@@ -153,7 +153,7 @@ export function createIntake(options: IntakeOptions): Intake {
     }
   }
 
-  async function accept(envelope: EventEnvelope): Promise<"accepted" | "duplicate"> {
+  async function accept(envelope: unknown): Promise<"accepted" | "duplicate"> {
     if (!isEventEnvelope(envelope)) {
       throw new TypeError("Not an Events API event_callback envelope");
     }

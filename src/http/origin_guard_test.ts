@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { isAllowedOrigin, originGuard, type OriginGuardOptions } from "./origin_guard.ts";
 
-function statusOf(options: OriginGuardOptions, headers: Record<string, string>) {
+async function statusOf(options: OriginGuardOptions, headers: Record<string, string>) {
   const app = new Hono();
   app.use(originGuard(options));
   app.post("/mcp", (c) => c.text("in"));
-  return app.request("http://127.0.0.1:8126/mcp", { method: "POST", headers }).then((r) => r.status);
+  const response = await app.request("http://127.0.0.1:8126/mcp", { method: "POST", headers });
+  return response.status;
 }
 
 const loopback = { host: "127.0.0.1", allowedOrigins: ["https://inspector.example.com"] };
