@@ -9,6 +9,8 @@ import { createMcpServerFactory, type McpServerFactory } from "./mcp/server.ts";
 import { catalog } from "./mcp/catalog.ts";
 import { createMcpEndpoint, type McpEndpoint } from "./http/mcp_route.ts";
 import { createApp } from "./app.ts";
+import { createIntake, type Intake } from "./events/intake.ts";
+import { createWebhook } from "./events/webhook.ts";
 import { logger } from "./log/logger.ts";
 
 /** A running server. */
@@ -18,6 +20,8 @@ export interface RunningServer {
   services: Services;
   factory: McpServerFactory;
   mcp: McpEndpoint;
+  /** Where webhook and Socket Mode events go. */
+  intake: Intake;
   /** Stops accepting, lets in-flight requests finish, closes sessions. */
   close(): Promise<void>;
 }
@@ -26,7 +30,13 @@ export interface RunningServer {
 export async function createRuntime(config: Config, overrides: ServiceOverrides = {}) {
   const services = await createServices(config, overrides);
   const factory = createMcpServerFactory(services, catalog);
-  return { services, factory };
+  const intake = createIntake({
+    store: services.store,
+    events: services.events,
+    cache: services.cache,
+    now: services.now,
+  });
+  return { services, factory, intake };
 }
 
 /**
@@ -41,12 +51,16 @@ export async function startServer(
   config: Config,
   overrides: ServiceOverrides = {},
 ): Promise<RunningServer> {
-  const { services, factory } = await createRuntime(config, overrides);
+  const { services, factory, intake } = await createRuntime(config, overrides);
   const mcp = createMcpEndpoint({ factory, stateless: config.http.stateless });
   const app = createApp({
     config,
     factory,
     mcp,
+    // The webhook checks Slack's timestamps against the real clock, never a test clock.
+    webhook: config.slack.signingSecret
+      ? createWebhook({ signingSecret: config.slack.signingSecret, intake })
+      : undefined,
     readiness: async () => {
       const [slack, store] = await Promise.allSettled([
         services.slack.call("auth.test"),
@@ -82,9 +96,11 @@ export async function startServer(
     services,
     factory,
     mcp,
+    intake,
     async close() {
       await mcp.close();
       await server.shutdown();
+      await intake.drain(5_000);
     },
   };
 }

@@ -4,8 +4,7 @@
  * @module
  */
 import type { Config } from "./config.ts";
-import { createEventStream } from "./events/event_stream.ts";
-import type { EventStream } from "./events/event.ts";
+import { createEventStream, type WritableEventStream } from "./events/event_stream.ts";
 import { createSlackClient, type SlackClient } from "./slack/client.ts";
 import { createDirectory, type Directory } from "./slack/directory.ts";
 import { createPacer } from "./slack/pacer.ts";
@@ -22,7 +21,7 @@ export interface Services {
   directory: Directory;
   cache: Cache;
   store: Store;
-  events: EventStream;
+  events: WritableEventStream;
   now(): number;
 }
 

@@ -69,7 +69,7 @@ export async function startDemo(config: Config): Promise<RunningServer> {
   return {
     ...server,
     async close() {
-      delivery.stop();
+      await delivery.stop();
       await server.close();
       await emulator.close();
     },

@@ -116,6 +116,10 @@ export function createIntake(options: IntakeOptions): Intake {
     try {
       await events.append(event);
     } catch (error) {
+      log.error("Event {eventId} could not be stored: {error}", {
+        eventId: event.event_id,
+        error: String(error),
+      });
       await store.del(seenKey(event.event_id)).catch((undo) =>
         log.error("Event {eventId} was not stored and stays marked seen: {error}", {
           eventId: event.event_id,

@@ -44,10 +44,7 @@ export async function handleCompatCall(
   if (!factory.tools.some((t) => t.name === name)) {
     return reply(id, { error: { code: -32601, message: `Method not found: ${body.method}` } });
   }
-  const result = await factory.callTool(name, body.params ?? {}, {
-    caller,
-    signal: request.signal,
-  });
+  const result = await factory.callTool(name, body.params ?? {}, { caller });
   if (result.isError) {
     const message = result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
     const retryAfter = result._meta?.[retryAfterKey];

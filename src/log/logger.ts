@@ -98,9 +98,12 @@ function maskValue(value: unknown, masks: Mask[], depth = 0): unknown {
   );
 }
 
+/** A sink as LogTape's factories return them: disposable, synchronously or not. */
+type DisposableSink = Sink & Partial<Disposable & AsyncDisposable>;
+
 /** Wraps `sink` so each record reaches it with its strings masked. */
-function maskRecords(sink: Sink & Partial<AsyncDisposable>, masks: Mask[]): Sink {
-  const wrapped: Sink & Partial<AsyncDisposable> = (record: LogRecord) =>
+function maskRecords(sink: DisposableSink, masks: Mask[]): Sink {
+  const wrapped: DisposableSink = (record: LogRecord) =>
     sink({
       ...record,
       message: record.message.map((part) => maskValue(part, masks)),
@@ -109,7 +112,8 @@ function maskRecords(sink: Sink & Partial<AsyncDisposable>, masks: Mask[]): Sink
         : record.rawMessage,
       properties: maskValue(record.properties, masks) as Record<string, unknown>,
     });
-  // LogTape disposes configured sinks on reset: that must reach the real sink.
+  // LogTape flushes and closes sinks by disposing them on reset: that must reach the real sink.
+  if (sink[Symbol.dispose]) wrapped[Symbol.dispose] = sink[Symbol.dispose];
   if (sink[Symbol.asyncDispose]) wrapped[Symbol.asyncDispose] = sink[Symbol.asyncDispose];
   return wrapped;
 }

@@ -7,10 +7,12 @@ import type { ToolDefinition } from "./tool.ts";
 import { readTools } from "./tools/read.ts";
 import { analysisTools } from "./tools/analysis.ts";
 import { writeTools } from "./tools/write.ts";
+import { eventTools } from "./tools/events.ts";
 import { registerPrompts } from "./prompts.ts";
+import { registerResources } from "./resources.ts";
 
 /** Every tool, prompt and resource of the server. */
 export const catalog: Catalog = {
-  tools: [...readTools, ...writeTools, ...analysisTools] as unknown as ToolDefinition[],
-  extensions: [registerPrompts],
+  tools: [...readTools, ...writeTools, ...analysisTools, ...eventTools] as unknown as ToolDefinition[],
+  extensions: [registerPrompts, registerResources],
 };
