@@ -2,9 +2,37 @@ import assert from "node:assert/strict";
 import { redisTest } from "./redis_server.ts";
 import { startUpstashBridge } from "./upstash_bridge.ts";
 import { call, type Stack, startStack, textOf } from "./harness.ts";
+import { signSlackRequest } from "../src/slack/signature.ts";
 
 Deno.env.set("UPSTASH_DISABLE_TELEMETRY", "1");
 const token = "bridge-test-token";
+const signingSecret = "multi-instance-signing-secret";
+
+/** POSTs an Events API envelope to `url` signed as Slack would, optionally as a retry. */
+async function deliver(url: string, envelope: unknown, retryNum?: number): Promise<number> {
+  const body = JSON.stringify(envelope);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const response = await fetch(`${url}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-slack-request-timestamp": timestamp,
+      "x-slack-signature": await signSlackRequest({ secret: signingSecret, timestamp, body }),
+      ...(retryNum
+        ? { "x-slack-retry-num": String(retryNum), "x-slack-retry-reason": "http_timeout" }
+        : {}),
+    },
+    body,
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+async function fixture(name: string): Promise<Record<string, unknown>> {
+  return JSON.parse(
+    await Deno.readTextFile(new URL(`./fixtures/events/${name}.json`, import.meta.url)),
+  );
+}
 
 /** Two server instances sharing one Upstash store and one emulator. */
 async function twoInstances(redisPort: number, env: Record<string, string> = {}) {
@@ -79,3 +107,50 @@ redisTest("with Redis killed mid-run, reads still answer from Slack", async (red
     await close();
   }
 });
+
+redisTest(
+  "an event received by one instance wakes a waiter on the other and is stored once",
+  async (redis) => {
+    const { a, b, close } = await twoInstances(redis.port, { SLACK_SIGNING_SECRET: signingSecret });
+    try {
+      const clientB = await b.connect();
+      const waiting = call(clientB, "slack_wait_for_event", {
+        type: "app_mention",
+        timeout_seconds: 10,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const envelope = await fixture("app_mention");
+      assert.equal(await deliver(a.url, envelope), 200);
+      const woke = await waiting;
+      assert.equal(woke.structuredContent!.event?.event_id, envelope.event_id);
+      // Slack retries the same event to the other instance: acknowledged, not stored again.
+      assert.equal(await deliver(b.url, envelope, 1), 200);
+      const listed = await call(clientB, "slack_list_events", { type: "app_mention" });
+      assert.equal(listed.structuredContent!.events.length, 1);
+      const latest = await call(await a.connect(), "slack_get_latest_event", {});
+      assert.equal(latest.structuredContent!.event.event_id, envelope.event_id);
+    } finally {
+      await close();
+    }
+  },
+);
+
+redisTest(
+  "Slack method budgets are shared: a third history call over a budget of 2 is held back",
+  async (redis) => {
+    const { a, b, close } = await twoInstances(redis.port, {
+      SLACK_METHOD_LIMITS: "conversations.history=2",
+    });
+    try {
+      const [clientA, clientB] = [await a.connect(), await b.connect()];
+      await call(clientA, "slack_get_channel_history", { channel_id: "C0GENERAL" });
+      await call(clientB, "slack_get_channel_history", { channel_id: "C0RANDOM0" });
+      const third = await call(clientA, "slack_get_channel_history", { channel_id: "C0DESIGN0" });
+      assert.equal(third.isError, true);
+      assert.match(textOf(third), /rate limiting conversations\.history: retry in \d+ s/);
+      assert.equal(historyCalls(a), 2, "the held-back call never reached Slack");
+    } finally {
+      await close();
+    }
+  },
+);

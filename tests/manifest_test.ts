@@ -1,0 +1,142 @@
+/**
+ * Packaging: the Slack app manifest (scopes for every tool, events, request
+ * URL), and the command line's `--help` and `--version`.
+ */
+import assert from "node:assert/strict";
+import { botEventScopes, buildManifest, toolScopes } from "../src/manifest.ts";
+import { catalog } from "../src/mcp/catalog.ts";
+import { serverInfo } from "../src/mcp/server.ts";
+import { settingNames } from "../src/config.ts";
+
+const root = new URL("../", import.meta.url);
+/** What `deno task manifest` grants; every other task grants more. */
+const taskPermissions = ["--allow-env", "--allow-read"];
+
+/** Runs `main.ts` with exactly the permissions given (as a deno task would) and no Slack settings. */
+async function runMain(permissions: string[], args: string[], env: Record<string, string> = {}) {
+  const scrubbed = Object.fromEntries(
+    settingNames.map((name) => [name, ""]).concat([["SLACK_TOKEN", ""]]),
+  );
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...permissions, "main.ts", ...args],
+    cwd: root,
+    env: { ...scrubbed, ...env, NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+Deno.test("every tool in the catalog has its Slack scopes listed", () => {
+  const missing = catalog.tools.map((t) => t.name).filter((name) => !(name in toolScopes));
+  assert.deepEqual(missing, [], "add these tools to toolScopes in src/manifest.ts");
+});
+
+Deno.test("a tool without scopes cannot make it into a manifest", () => {
+  assert.throws(
+    () => buildManifest({ tools: [{ name: "slack_new_tool" }] }),
+    /No Slack scopes listed for slack_new_tool/,
+  );
+});
+
+Deno.test("the manifest asks for every scope the tools and events need, and search as a user scope", () => {
+  const { manifest } = buildManifest({ tools: catalog.tools });
+  const bot = manifest.oauth_config.scopes.bot;
+  for (const tool of catalog.tools) {
+    for (const scope of toolScopes[tool.name].bot) assert.ok(bot.includes(scope), `${tool.name}: ${scope}`);
+  }
+  for (const scope of Object.values(botEventScopes).flat()) assert.ok(bot.includes(scope), scope);
+  assert.deepEqual(manifest.oauth_config.scopes.user, ["search:read"]);
+  assert.deepEqual(manifest.settings.event_subscriptions.bot_events, [
+    "message.channels",
+    "message.groups",
+    "app_mention",
+    "reaction_added",
+    "reaction_removed",
+    "member_joined_channel",
+    "channel_created",
+  ]);
+  assert.deepEqual(bot, [...new Set(bot)].sort(), "sorted, without duplicates");
+});
+
+Deno.test("read-only tools need no write scopes", () => {
+  const readOnly = catalog.tools.filter((t) => t.annotations.readOnlyHint);
+  const { manifest } = buildManifest({ tools: readOnly });
+  for (const scope of ["chat:write", "reactions:write", "channels:manage", "groups:write"]) {
+    assert.ok(!manifest.oauth_config.scopes.bot.includes(scope), scope);
+  }
+});
+
+Deno.test("the events request URL is PUBLIC_URL plus /slack/events", () => {
+  for (
+    const [publicUrl, expected] of [
+      ["https://mcp.example.com", "https://mcp.example.com/slack/events"],
+      ["https://mcp.example.com/", "https://mcp.example.com/slack/events"],
+      ["https://example.com/slack-mcp", "https://example.com/slack-mcp/slack/events"],
+    ]
+  ) {
+    const { manifest, notes } = buildManifest({ tools: catalog.tools, publicUrl });
+    assert.equal(manifest.settings.event_subscriptions.request_url, expected);
+    assert.equal(manifest.settings.socket_mode_enabled, false);
+    assert.deepEqual(notes, []);
+  }
+});
+
+Deno.test("without PUBLIC_URL the request URL is left out, with a note saying so", () => {
+  const { manifest, notes } = buildManifest({ tools: catalog.tools });
+  assert.equal("request_url" in manifest.settings.event_subscriptions, false);
+  assert.match(notes.join("\n"), /PUBLIC_URL is unset/);
+});
+
+Deno.test("Socket Mode enables it and drops the request URL", () => {
+  const { manifest } = buildManifest({
+    tools: catalog.tools,
+    publicUrl: "https://mcp.example.com",
+    socketMode: true,
+  });
+  assert.equal(manifest.settings.socket_mode_enabled, true);
+  assert.equal("request_url" in manifest.settings.event_subscriptions, false);
+});
+
+Deno.test("deno task manifest prints JSON on stdout with the task's own permissions", async () => {
+  const withUrl = await runMain(taskPermissions, ["--manifest"], { PUBLIC_URL: "https://mcp.example.com" });
+  assert.equal(withUrl.code, 0, withUrl.stderr);
+  assert.equal(withUrl.stderr, "");
+  const manifest = JSON.parse(withUrl.stdout);
+  assert.equal(manifest.settings.event_subscriptions.request_url, "https://mcp.example.com/slack/events");
+  assert.equal(manifest.display_information.name, "slack-mcp");
+
+  const withoutUrl = await runMain(taskPermissions, ["--manifest"]);
+  assert.equal(withoutUrl.code, 0, withoutUrl.stderr);
+  assert.match(withoutUrl.stderr, /PUBLIC_URL is unset/);
+  assert.equal(JSON.parse(withoutUrl.stdout).settings.event_subscriptions.request_url, undefined);
+
+  const socket = await runMain(taskPermissions, ["--manifest", "--socket-mode"]);
+  assert.equal(JSON.parse(socket.stdout).settings.socket_mode_enabled, true);
+});
+
+Deno.test("--help and --version work with no configuration at all", async () => {
+  const help = await runMain(taskPermissions, ["--help"]);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^slack-mcp \d+\.\d+\.\d+: /);
+  for (const name of ["SLACK_BOT_TOKEN", "MCP_AUTH_TOKEN", "LOG_FILE", "--manifest"]) {
+    assert.match(help.stdout, new RegExp(name));
+  }
+  const version = await runMain(taskPermissions, ["--version"]);
+  assert.equal(version.code, 0, version.stderr);
+  assert.equal(version.stdout.trim(), serverInfo.version);
+});
+
+Deno.test("a bad setting exits 2 with one line naming it", async () => {
+  const result = await runMain(taskPermissions, [], {
+    SLACK_BOT_TOKEN: "xoxb-test",
+    PORT: "eighty",
+  });
+  assert.equal(result.code, 2);
+  assert.equal(result.stderr, "slack-mcp: Invalid PORT: expected a port number from 0 to 65535\n");
+});
