@@ -103,13 +103,15 @@ export function textOf(result: CallToolResult | Record<string, unknown>): string
   return content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 }
 
+/** A tool result whose structured content tests may read freely. */
+// deno-lint-ignore no-explicit-any
+export type LooseResult = CallToolResult & { structuredContent?: Record<string, any> };
+
 /** Calls a tool and returns its result, typed loosely for assertions. */
 export async function call(
   client: Client,
   name: string,
   args: Record<string, unknown> = {},
-): Promise<CallToolResult & { structuredContent?: Record<string, any> }> {
-  return await client.callTool({ name, arguments: args }) as CallToolResult & {
-    structuredContent?: Record<string, any>;
-  };
+): Promise<LooseResult> {
+  return await client.callTool({ name, arguments: args }) as LooseResult;
 }

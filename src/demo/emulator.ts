@@ -1,8 +1,9 @@
 /**
  * An in-process emulator of Slack's Web API over a {@link Workspace}: Slack's
  * request formats, auth, errors and shapes, the Events API envelopes its
- * writes would trigger, a call log and fault injection for tests. `deno task
- * demo` serves our server against it, and every test suite uses it as Slack.
+ * writes would trigger (also over Socket Mode, see `socket_server.ts`), a call
+ * log and fault injection for tests. `deno task demo` serves our server
+ * against it, and every test suite uses it as Slack.
  * @module
  */
 import { sleep } from "../util/sleep.ts";
@@ -15,6 +16,7 @@ import {
   SlackFailure,
 } from "./methods.ts";
 import { findUser, nextTs, type Workspace, type WorkspaceChannel } from "./workspace.ts";
+import { createSocketServer, type SocketServer, type SocketServerOptions } from "./socket_server.ts";
 
 /** One request the emulator received. */
 export interface EmulatorCall {
@@ -79,11 +81,13 @@ export interface EmulatorOptions {
   appToken?: string;
   /** Unix ms; default `Date.now`. */
   now?: () => number;
+  /** Socket Mode timings (tests shorten them). */
+  socket?: Pick<SocketServerOptions, "ackTimeoutMs" | "maxRetries" | "refreshGraceMs">;
 }
 
 /** The emulator. */
 export interface Emulator {
-  /** Serves `GET|POST /api/<method>`. */
+  /** Serves `GET|POST /api/<method>` and the Socket Mode WebSocket at `/link/`. */
   handler(request: Request): Promise<Response>;
   /** The live workspace; writes change it. */
   readonly workspace: Workspace;
@@ -101,6 +105,8 @@ export interface Emulator {
    * and {@link simulateActivity} make people act. Returns Slack's body.
    */
   actAs(userId: string, method: string, params?: Record<string, unknown>): Body;
+  /** Socket Mode: the connections `apps.connections.open` leads to, and their test hooks. */
+  readonly socket: SocketServer;
 }
 
 /** Tokens the emulator accepts when none are given; not secrets, they only open the demo. */
@@ -228,8 +234,24 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     }
   }
 
+  function onEvent(listener: (envelope: EventEnvelope) => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
+  const socket = createSocketServer({ ...options.socket, appId: app.appId, onEvent });
+
   function context(actor: Actor, params: Body, host: string): MethodContext {
-    return { workspace, params, actor, now: now(), host, emit, newId };
+    return {
+      workspace,
+      params,
+      actor,
+      now: now(),
+      host,
+      emit,
+      newId,
+      issueTicket: socket.issueTicket,
+    };
   }
 
   function actorFor(userId: string): Actor {
@@ -269,6 +291,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
 
   async function handler(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    if (url.pathname === "/link/") return socket.handle(request);
     const method = /^\/api\/([\w.]+)$/.exec(url.pathname)?.[1];
     if (!method) return json({ ok: false, error: "unknown_method" }, 404);
     let params: Body;
@@ -309,13 +332,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     failNext(method, fault) {
       faults.set(method, [...faults.get(method) ?? [], fault]);
     },
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onEvent,
     actAs(userId, method, params = {}) {
       return structuredClone(run(method, params, actorFor(userId), "127.0.0.1"));
     },
+    socket,
   };
 }
 
@@ -346,7 +367,10 @@ export function serveEmulator(options: EmulatorOptions): Promise<ServedEmulator>
   return Promise.resolve({
     url: `http://127.0.0.1:${server.addr.port}/api/`,
     emulator,
-    close: () => server.shutdown(),
+    async close() {
+      await emulator.socket.close();
+      await server.shutdown();
+    },
   });
 }
 

@@ -50,6 +50,8 @@ export interface MethodContext {
   emit(channel: WorkspaceChannel | undefined, event: Body): void;
   /** A new ID like Slack's: `prefix` then uppercase alphanumerics. */
   newId(prefix: string): string;
+  /** A new single-use Socket Mode ticket, accepted once at `/link/?ticket=…`. */
+  issueTicket(): string;
 }
 
 /** A Slack `ok: false` answer: `error` plus fields like `needed`/`provided`. */
@@ -873,9 +875,9 @@ export const methods: Record<string, MethodSpec> = {
   "apps.connections.open": {
     tokens: ["app"],
     run(ctx) {
-      // Socket Mode is not served yet: the URL only has the shape Slack's has.
+      // Slack's shape (`wss://wss-primary.slack.com/link/?ticket=…`), served by the emulator.
       return {
-        url: `ws://${ctx.host}/link/?ticket=${ctx.newId("T")}&app_id=${ctx.workspace.app.appId}`,
+        url: `ws://${ctx.host}/link/?ticket=${ctx.issueTicket()}&app_id=${ctx.workspace.app.appId}`,
       };
     },
   },

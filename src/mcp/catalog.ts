@@ -13,6 +13,11 @@ import { registerResources } from "./resources.ts";
 
 /** Every tool, prompt and resource of the server. */
 export const catalog: Catalog = {
-  tools: [...readTools, ...writeTools, ...analysisTools, ...eventTools] as unknown as ToolDefinition[],
+  tools: [
+    ...readTools,
+    ...writeTools,
+    ...analysisTools,
+    ...eventTools,
+  ] as unknown as ToolDefinition[],
   extensions: [registerPrompts, registerResources],
 };

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { defineTool, ToolError } from "../tool.ts";
+import { channelParam, cursorParam, tsParam } from "../params.ts";
 import {
   cacheInfoSchema,
   formatMessage,
@@ -18,13 +19,6 @@ import type { SlackChannel, SlackMessage, SlackResponse, SlackUser } from "../..
 import { displayName } from "../../slack/directory.ts";
 import type { Services } from "../../services.ts";
 
-const channelParam = z.string().min(1).describe(
-  "Channel ID (C…) or name (#general or general)",
-);
-const cursorParam = z.string().optional().describe(
-  "Pagination cursor from a previous call's next_cursor",
-);
-const tsParam = z.string().regex(/^\d+\.\d+$/, "a Slack timestamp like 1732546800.000100");
 const readOnly = { readOnlyHint: true, openWorldHint: true } as const;
 
 interface Page<T> {
@@ -195,7 +189,7 @@ export const getThreadReplies = defineTool({
     "Read a thread: its parent message first, then every reply oldest first. thread_ts is the parent message's ts (from slack_get_channel_history).",
   input: z.object({
     channel_id: channelParam,
-    thread_ts: tsParam.describe("ts of the thread's parent message, e.g. 1732546800.000100"),
+    thread_ts: tsParam("ts of the thread's parent message, e.g. 1732546800.000100"),
     cursor: cursorParam,
   }),
   output: historyOutput,

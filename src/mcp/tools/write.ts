@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { defineTool, type ToolAnnotations, ToolError } from "../tool.ts";
+import { channelParam, tsParam } from "../params.ts";
 import { tsToIso } from "../format.ts";
 import type { SlackChannel, SlackResponse } from "../../slack/types.ts";
 import { SlackApiError } from "../../slack/errors.ts";
@@ -20,16 +21,6 @@ const maxTopicLength = 250;
 /** `chat.scheduleMessage` refuses `post_at` further ahead with `time_too_far`. */
 const maxScheduleDays = 120;
 const channelNamePattern = /^[a-z0-9_-]{1,80}$/;
-
-const channelParam = z.string().min(1).describe(
-  "Channel ID (C…) or name (#general or general)",
-);
-
-function tsParam(description: string) {
-  return z.string().regex(/^\d+\.\d+$/, "a Slack timestamp like 1732546800.000100").describe(
-    description,
-  );
-}
 
 const textParam = z.string()
   .regex(/\S/, "the text is empty: provide some text")

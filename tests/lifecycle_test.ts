@@ -1,0 +1,174 @@
+/**
+ * Readiness and graceful shutdown: `/readyz` against Slack and the store, and
+ * the real process (`main.ts`) stopping on SIGTERM/SIGINT without dropping
+ * the call in flight.
+ */
+import assert from "node:assert/strict";
+import { demoTokens, seedNow, startStack } from "./harness.ts";
+import { serveEmulator } from "../src/demo/emulator.ts";
+import { createSeedWorkspace } from "../src/demo/seed.ts";
+import { createMemoryStore } from "../src/store/memory_store.ts";
+import { Client, StreamableHTTPClientTransport } from "../src/mcp/sdk.ts";
+import { settingNames } from "../src/config.ts";
+import { sleep } from "../src/util/sleep.ts";
+
+const root = new URL("../", import.meta.url);
+
+async function readyz(url: string) {
+  const response = await fetch(`${url}/readyz`);
+  return { status: response.status, body: await response.json() };
+}
+
+function authTestCalls(stack: Awaited<ReturnType<typeof startStack>>) {
+  return stack.emulator.calls.filter((c) => c.method === "auth.test").length;
+}
+
+Deno.test("/readyz is ready when Slack auth.test and the store answer", async () => {
+  await using stack = await startStack();
+  assert.deepEqual(await readyz(stack.url), {
+    status: 200,
+    body: { status: "ready", checks: { slack: { ok: true }, store: { ok: true } } },
+  });
+});
+
+Deno.test("/readyz answers 503 naming Slack when auth.test fails, and recovers at once", async () => {
+  await using stack = await startStack();
+  stack.emulator.failNext("auth.test", { error: "invalid_auth" });
+  const failing = await readyz(stack.url);
+  assert.equal(failing.status, 503);
+  assert.equal(failing.body.status, "not_ready");
+  assert.equal(failing.body.checks.slack.ok, false);
+  assert.match(failing.body.checks.slack.detail, /invalid_auth/);
+  assert.equal(failing.body.checks.store.ok, true);
+  assert.equal((await readyz(stack.url)).status, 200, "a failure is not cached");
+});
+
+Deno.test("/readyz answers 503 naming the store when it is unreachable", async () => {
+  await using stack = await startStack({
+    overrides: {
+      store: { ...createMemoryStore(), ping: () => Promise.reject(new Error("store unreachable")) },
+    },
+  });
+  const { status, body } = await readyz(stack.url);
+  assert.equal(status, 503);
+  assert.deepEqual(body.checks.store, { ok: false, detail: "store unreachable" });
+  assert.equal(body.checks.slack.ok, true);
+});
+
+Deno.test("a passing /readyz is reused for a while instead of calling Slack on every probe", async () => {
+  await using stack = await startStack();
+  assert.equal((await readyz(stack.url)).status, 200);
+  const calls = authTestCalls(stack);
+  stack.emulator.failNext("auth.test", { error: "invalid_auth" });
+  for (let i = 0; i < 3; i++) assert.equal((await readyz(stack.url)).status, 200);
+  assert.equal(authTestCalls(stack), calls);
+});
+
+/** `main.ts` as a child process against an emulator; stderr is collected. */
+async function spawnServer(emulatorUrl: string) {
+  const scrubbed = Object.fromEntries(settingNames.map((name) => [name, ""]));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "main.ts"],
+    cwd: root,
+    env: {
+      ...scrubbed,
+      SLACK_BOT_TOKEN: demoTokens.bot,
+      SLACK_API_URL: emulatorUrl,
+      PORT: "0",
+      NO_COLOR: "1",
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let stderr = "";
+  const { promise: listening, resolve, reject } = Promise.withResolvers<string>();
+  const reading = Promise.all([
+    child.stdout.cancel(),
+    (async () => {
+      for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
+        stderr += text;
+        const url = /Serving MCP on (http:\/\/127\.0\.0\.1:\d+)\/mcp/.exec(stderr)?.[1];
+        if (url) resolve(url);
+      }
+      reject(new Error(`The server exited before listening:\n${stderr}`));
+    })(),
+  ]);
+  let exited = false;
+  const finished = async () => {
+    const { code } = await child.status;
+    exited = true;
+    await reading;
+    return { code, stderr };
+  };
+  return {
+    url: await listening.catch(async (error) => {
+      await finished();
+      throw error;
+    }),
+    child,
+    finished,
+    async [Symbol.asyncDispose]() {
+      if (!exited) child.kill("SIGKILL");
+      await finished();
+    },
+  };
+}
+
+/** Whether a TCP connection to `url` is accepted. */
+async function accepts(url: string): Promise<boolean> {
+  try {
+    (await Deno.connect({ hostname: "127.0.0.1", port: Number(new URL(url).port) })).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string) {
+  for (let waited = 0; !(await condition()); waited += 20) {
+    if (waited > 5_000) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+Deno.test("SIGTERM stops accepting, lets the call in flight finish, and exits 0", async () => {
+  const served = await serveEmulator({ workspace: createSeedWorkspace({ now: seedNow }) });
+  await using _emulator = { [Symbol.asyncDispose]: () => served.close() };
+  await using server = await spawnServer(served.url);
+  const client = new Client({ name: "lifecycle-test", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
+  try {
+    served.emulator.failNext("conversations.list", { delayMs: 1_500 });
+    const call = client.callTool({ name: "slack_list_channels", arguments: { limit: 5 } });
+    await until(
+      () => served.emulator.calls.some((c) => c.method === "conversations.list"),
+      "the call to reach Slack",
+    );
+    let answered = false;
+    call.then(() => (answered = true), () => (answered = true));
+    server.child.kill("SIGTERM");
+    await until(async () => !(await accepts(server.url)), "the listener to close");
+    assert.equal(answered, false, "new connections must be refused while the call still runs");
+    const result = await call;
+    assert.notEqual(result.isError, true, JSON.stringify(result.content));
+    assert.ok((result.structuredContent as { channels: unknown[] }).channels.length > 0);
+    const { code, stderr } = await server.finished();
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /SIGTERM: shutting down/);
+    assert.match(stderr, /Stopped/);
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("SIGINT on an idle server exits 0 at once", async () => {
+  const served = await serveEmulator({ workspace: createSeedWorkspace({ now: seedNow }) });
+  await using _emulator = { [Symbol.asyncDispose]: () => served.close() };
+  await using server = await spawnServer(served.url);
+  const started = performance.now();
+  server.child.kill("SIGINT");
+  const { code, stderr } = await server.finished();
+  assert.equal(code, 0, stderr);
+  assert.ok(performance.now() - started < 5_000);
+});
