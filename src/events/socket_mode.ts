@@ -147,7 +147,6 @@ interface Connection {
   hello: PromiseWithResolvers<void>;
   /** Envelopes being recorded, to acknowledge before closing. */
   inFlight: Set<Promise<void>>;
-  closed: Promise<void>;
 }
 
 /** Socket Mode messages, only the fields read here typed. */
@@ -328,7 +327,13 @@ export function startSocketMode(options: SocketModeOptions): SocketMode {
 
   /** Opens a WebSocket to `url`; resolves once Slack says `hello`. */
   async function dial(url: string): Promise<Connection> {
-    const socket = webSocket(url);
+    let socket: WebSocket;
+    try {
+      socket = webSocket(url);
+    } catch {
+      // The error would quote the URL, ticket included.
+      throw new Error("the WebSocket URL Slack returned cannot be opened");
+    }
     const closed = Promise.withResolvers<void>();
     const connection: Connection = {
       id: ++connectionCount,
@@ -340,13 +345,14 @@ export function startSocketMode(options: SocketModeOptions): SocketMode {
       watchdog: setInterval(() => checkAlive(connection), pingIntervalMs),
       hello: Promise.withResolvers(),
       inFlight: new Set(),
-      closed: closed.promise,
     };
     connection.hello.promise.catch(() => {});
     connections.add(connection);
     closing.add(closed.promise);
     closed.promise.then(() => closing.delete(closed.promise));
     socket.onmessage = (event) => onMessage(connection, event.data);
+    // A close event follows every error; that is where the connection is handled.
+    socket.onerror = () => {};
     socket.onclose = (event) => {
       closed.resolve();
       lose(connection, `closed with code ${event.code}`);
@@ -405,8 +411,8 @@ export function startSocketMode(options: SocketModeOptions): SocketMode {
   }
 
   /** Stops reconnecting and closes every connection once its events in hand are acknowledged. */
-  function shutdown(): Promise<void> {
-    if (!stopped()) stopping.abort();
+  function shutdown() {
+    stopping.abort();
     for (const connection of connections) {
       // Before hello nothing is in hand; a dial in progress ends here.
       if (!connection.live) {
@@ -416,7 +422,6 @@ export function startSocketMode(options: SocketModeOptions): SocketMode {
         Promise.allSettled(connection.inFlight).then(() => close(connection, 1000, "stopping"));
       }
     }
-    return Promise.resolve();
   }
 
   ensureConnecting(0);
@@ -428,7 +433,7 @@ export function startSocketMode(options: SocketModeOptions): SocketMode {
       return everConnected ? "reconnecting" : "connecting";
     },
     async stop() {
-      await shutdown();
+      shutdown();
       await connecting;
       const inFlight = [...connections].flatMap((c) => [...c.inFlight]);
       await Promise.allSettled(inFlight);
