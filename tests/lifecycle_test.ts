@@ -9,10 +9,8 @@ import { serveEmulator } from "../src/demo/emulator.ts";
 import { createSeedWorkspace } from "../src/demo/seed.ts";
 import { createMemoryStore } from "../src/store/memory_store.ts";
 import { Client, StreamableHTTPClientTransport } from "../src/mcp/sdk.ts";
-import { settingNames } from "../src/config.ts";
+import { spawnServer } from "./server_process.ts";
 import { sleep } from "../src/util/sleep.ts";
-
-const root = new URL("../", import.meta.url);
 
 async function readyz(url: string) {
   const response = await fetch(`${url}/readyz`);
@@ -64,57 +62,6 @@ Deno.test("a passing /readyz is reused for a while instead of calling Slack on e
   assert.equal(authTestCalls(stack), calls);
 });
 
-/** `main.ts` as a child process against an emulator; stderr is collected. */
-async function spawnServer(emulatorUrl: string) {
-  const scrubbed = Object.fromEntries(settingNames.map((name) => [name, ""]));
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "main.ts"],
-    cwd: root,
-    env: {
-      ...scrubbed,
-      SLACK_BOT_TOKEN: demoTokens.bot,
-      SLACK_API_URL: emulatorUrl,
-      PORT: "0",
-      NO_COLOR: "1",
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let stderr = "";
-  const { promise: listening, resolve, reject } = Promise.withResolvers<string>();
-  const reading = Promise.all([
-    child.stdout.cancel(),
-    (async () => {
-      for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
-        stderr += text;
-        const url = /Serving MCP on (http:\/\/127\.0\.0\.1:\d+)\/mcp/.exec(stderr)?.[1];
-        if (url) resolve(url);
-      }
-      reject(new Error(`The server exited before listening:\n${stderr}`));
-    })(),
-  ]);
-  let exited = false;
-  const finished = async () => {
-    const { code } = await child.status;
-    exited = true;
-    await reading;
-    return { code, stderr };
-  };
-  return {
-    url: await listening.catch(async (error) => {
-      await finished();
-      throw error;
-    }),
-    child,
-    finished,
-    async [Symbol.asyncDispose]() {
-      if (!exited) child.kill("SIGKILL");
-      await finished();
-    },
-  };
-}
-
 /** Whether a TCP connection to `url` is accepted. */
 async function accepts(url: string): Promise<boolean> {
   try {
@@ -135,7 +82,10 @@ async function until(condition: () => boolean | Promise<boolean>, what: string) 
 Deno.test("SIGTERM stops accepting, lets the call in flight finish, and exits 0", async () => {
   const served = await serveEmulator({ workspace: createSeedWorkspace({ now: seedNow }) });
   await using _emulator = { [Symbol.asyncDispose]: () => served.close() };
-  await using server = await spawnServer(served.url);
+  await using server = await spawnServer({
+    SLACK_BOT_TOKEN: demoTokens.bot,
+    SLACK_API_URL: served.url,
+  });
   const client = new Client({ name: "lifecycle-test", version: "1.0.0" });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
   try {
@@ -165,7 +115,10 @@ Deno.test("SIGTERM stops accepting, lets the call in flight finish, and exits 0"
 Deno.test("SIGINT on an idle server exits 0 at once", async () => {
   const served = await serveEmulator({ workspace: createSeedWorkspace({ now: seedNow }) });
   await using _emulator = { [Symbol.asyncDispose]: () => served.close() };
-  await using server = await spawnServer(served.url);
+  await using server = await spawnServer({
+    SLACK_BOT_TOKEN: demoTokens.bot,
+    SLACK_API_URL: served.url,
+  });
   const started = performance.now();
   server.child.kill("SIGINT");
   const { code, stderr } = await server.finished();

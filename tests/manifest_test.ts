@@ -6,31 +6,7 @@ import assert from "node:assert/strict";
 import { botEventScopes, buildManifest, toolScopes } from "../src/manifest.ts";
 import { catalog } from "../src/mcp/catalog.ts";
 import { serverInfo } from "../src/mcp/server.ts";
-import { settingNames } from "../src/config.ts";
-
-const root = new URL("../", import.meta.url);
-/** What `deno task manifest` grants; every other task grants more. */
-const taskPermissions = ["--allow-env", "--allow-read"];
-
-/** Runs `main.ts` with exactly the permissions given (as a deno task would) and no Slack settings. */
-async function runMain(permissions: string[], args: string[], env: Record<string, string> = {}) {
-  const scrubbed = Object.fromEntries(
-    settingNames.map((name) => [name, ""]).concat([["SLACK_TOKEN", ""]]),
-  );
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissions, "main.ts", ...args],
-    cwd: root,
-    env: { ...scrubbed, ...env, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
+import { runMain } from "./server_process.ts";
 
 Deno.test("every tool in the catalog has its Slack scopes listed", () => {
   const missing = catalog.tools.map((t) => t.name).filter((name) => !(name in toolScopes));
@@ -104,36 +80,36 @@ Deno.test("Socket Mode enables it and drops the request URL", () => {
 });
 
 Deno.test("deno task manifest prints JSON on stdout with the task's own permissions", async () => {
-  const withUrl = await runMain(taskPermissions, ["--manifest"], { PUBLIC_URL: "https://mcp.example.com" });
+  const withUrl = await runMain(["--manifest"], { PUBLIC_URL: "https://mcp.example.com" });
   assert.equal(withUrl.code, 0, withUrl.stderr);
   assert.equal(withUrl.stderr, "");
   const manifest = JSON.parse(withUrl.stdout);
   assert.equal(manifest.settings.event_subscriptions.request_url, "https://mcp.example.com/slack/events");
   assert.equal(manifest.display_information.name, "slack-mcp");
 
-  const withoutUrl = await runMain(taskPermissions, ["--manifest"]);
+  const withoutUrl = await runMain(["--manifest"]);
   assert.equal(withoutUrl.code, 0, withoutUrl.stderr);
   assert.match(withoutUrl.stderr, /PUBLIC_URL is unset/);
   assert.equal(JSON.parse(withoutUrl.stdout).settings.event_subscriptions.request_url, undefined);
 
-  const socket = await runMain(taskPermissions, ["--manifest", "--socket-mode"]);
+  const socket = await runMain(["--manifest", "--socket-mode"]);
   assert.equal(JSON.parse(socket.stdout).settings.socket_mode_enabled, true);
 });
 
 Deno.test("--help and --version work with no configuration at all", async () => {
-  const help = await runMain(taskPermissions, ["--help"]);
+  const help = await runMain(["--help"]);
   assert.equal(help.code, 0, help.stderr);
   assert.match(help.stdout, /^slack-mcp \d+\.\d+\.\d+: /);
   for (const name of ["SLACK_BOT_TOKEN", "MCP_AUTH_TOKEN", "LOG_FILE", "--manifest"]) {
     assert.match(help.stdout, new RegExp(name));
   }
-  const version = await runMain(taskPermissions, ["--version"]);
+  const version = await runMain(["--version"]);
   assert.equal(version.code, 0, version.stderr);
   assert.equal(version.stdout.trim(), serverInfo.version);
 });
 
 Deno.test("a bad setting exits 2 with one line naming it", async () => {
-  const result = await runMain(taskPermissions, [], {
+  const result = await runMain([], {
     SLACK_BOT_TOKEN: "xoxb-test",
     PORT: "eighty",
   });

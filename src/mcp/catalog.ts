@@ -3,7 +3,6 @@
  * @module
  */
 import type { Catalog } from "./server.ts";
-import type { ToolDefinition } from "./tool.ts";
 import { readTools } from "./tools/read.ts";
 import { analysisTools } from "./tools/analysis.ts";
 import { writeTools } from "./tools/write.ts";
@@ -18,6 +17,6 @@ export const catalog: Catalog = {
     ...writeTools,
     ...analysisTools,
     ...eventTools,
-  ] as unknown as ToolDefinition[],
+  ],
   extensions: [registerPrompts, registerResources],
 };
