@@ -25,6 +25,9 @@ import { logger } from "./log/logger.ts";
 /** Largest JSON-RPC body `/mcp` and `/` accept. */
 const maxMcpBodyBytes = 1024 * 1024;
 
+/** How long a passing readiness result is reused, so probes do not spend Slack's rate limit. */
+const readinessCacheMs = 60_000;
+
 /** Result of the readiness checks: check name → ok, or the failure. */
 export type ReadinessChecks = Record<string, { ok: boolean; detail?: string }>;
 
@@ -37,9 +40,6 @@ export interface AppDependencies {
   webhook?: (request: Request, requestId: string) => Promise<Response>;
   /** Readiness checks for `/readyz` (Slack `auth.test`, the store). */
   readiness?: () => Promise<ReadinessChecks>;
-  /** How long a passing readiness result is reused, default 60 s (failures are rechecked). */
-  readinessCacheMs?: number;
-  now?: () => number;
 }
 
 /** Hono variables set by middleware. */
@@ -64,9 +64,13 @@ async function hashHex(text: string): Promise<string> {
     .join("");
 }
 
-/** The rate-limit identity of a request: its bearer token (hashed), else its IP. */
-async function callerOf(c: Context<AppEnv>): Promise<CallerInfo> {
-  const token = bearerToken(c.req.header("authorization"));
+/**
+ * The rate-limit identity of a request: its bearer token (hashed) when tokens
+ * are checked, else its IP. An unchecked token would let a client mint a fresh
+ * budget per request.
+ */
+async function callerOf(c: Context<AppEnv>, tokensChecked: boolean): Promise<CallerInfo> {
+  const token = tokensChecked ? bearerToken(c.req.header("authorization")) : undefined;
   const clientId = token
     ? `token:${await hashHex(token)}`
     : `ip:${c.env?.remoteAddr?.hostname ?? "unknown"}`;
@@ -80,17 +84,16 @@ async function callerOf(c: Context<AppEnv>): Promise<CallerInfo> {
 function cachedReadiness(
   check: () => Promise<ReadinessChecks>,
   ttlMs: number,
-  now: () => number,
 ): () => Promise<ReadinessChecks> {
   let entry: { checks: Promise<ReadinessChecks>; expires: number } | undefined;
   return () => {
-    if (entry && now() < entry.expires) return entry.checks;
+    if (entry && Date.now() < entry.expires) return entry.checks;
     const current = { checks: check(), expires: Infinity };
     entry = current;
     current.checks.then(
       (checks) => {
         const ok = Object.values(checks).every((c) => c.ok);
-        current.expires = ok ? now() + ttlMs : 0;
+        current.expires = ok ? Date.now() + ttlMs : 0;
       },
       () => (current.expires = 0),
     );
@@ -112,8 +115,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const log = logger("http");
   const readiness = cachedReadiness(
     deps.readiness ?? (() => Promise.resolve({})),
-    deps.readinessCacheMs ?? 60_000,
-    deps.now ?? Date.now,
+    readinessCacheMs,
   );
   const originCheck = originGuard({
     host: config.http.host,
@@ -121,6 +123,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     publicUrl: config.http.publicUrl,
   });
   const auth = bearerAuth({ token: config.http.authToken });
+  const tokensChecked = Boolean(config.http.authToken);
   const sizeLimit = bodyLimit({
     maxSize: maxMcpBodyBytes,
     onError: () => {
@@ -170,14 +173,14 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     mcpCors,
     auth,
     sizeLimit,
-    async (c) => deps.mcp.handle(c.req.raw, await callerOf(c)),
+    async (c) => deps.mcp.handle(c.req.raw, await callerOf(c, tokensChecked)),
   );
   app.post(
     "/",
     originCheck,
     auth,
     sizeLimit,
-    async (c) => handleCompatCall(deps.factory, c.req.raw, await callerOf(c)),
+    async (c) => handleCompatCall(deps.factory, c.req.raw, await callerOf(c, tokensChecked)),
   );
 
   for (const path of ["/slack/events", "/webhook"]) {

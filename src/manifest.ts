@@ -104,7 +104,9 @@ export function buildManifest(options: ManifestOptions): ManifestResult {
   for (const tool of options.tools) {
     const scopes = toolScopes[tool.name];
     if (!scopes) {
-      throw new Error(`No Slack scopes listed for ${tool.name}: add it to toolScopes in src/manifest.ts`);
+      throw new Error(
+        `No Slack scopes listed for ${tool.name}: add it to toolScopes in src/manifest.ts`,
+      );
     }
     scopes.bot.forEach((s) => bot.add(s));
     scopes.user?.forEach((s) => user.add(s));
@@ -112,7 +114,9 @@ export function buildManifest(options: ManifestOptions): ManifestResult {
   const notes: string[] = [];
   let requestUrl: string | undefined;
   if (options.socketMode) {
-    notes.push("Socket Mode: create an app-level token with connections:write and set SLACK_APP_TOKEN.");
+    notes.push(
+      "Socket Mode: create an app-level token with connections:write and set SLACK_APP_TOKEN.",
+    );
   } else if (options.publicUrl) {
     const base = options.publicUrl.endsWith("/") ? options.publicUrl : `${options.publicUrl}/`;
     requestUrl = new URL("slack/events", base).href;
@@ -125,7 +129,8 @@ export function buildManifest(options: ManifestOptions): ManifestResult {
     manifest: {
       display_information: {
         name,
-        description: "Lets AI assistants read, search, post and follow this Slack workspace over MCP.",
+        description:
+          "Lets AI assistants read, search, post and follow this Slack workspace over MCP.",
       },
       features: { bot_user: { display_name: name, always_online: true } },
       oauth_config: {

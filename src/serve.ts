@@ -3,7 +3,7 @@
  * down again. `main.ts`, the demo and the end-to-end tests start servers here.
  * @module
  */
-import type { Config } from "./config.ts";
+import { type Config, ConfigError } from "./config.ts";
 import { createServices, type ServiceOverrides, type Services } from "./services.ts";
 import { createMcpServerFactory, type McpServerFactory } from "./mcp/server.ts";
 import { catalog } from "./mcp/catalog.ts";
@@ -24,6 +24,15 @@ export interface RunningServer {
   intake: Intake;
   /** Stops accepting, lets in-flight requests finish, closes sessions. */
   close(): Promise<void>;
+}
+
+/** Reads a file a setting names; a failure is a configuration error naming the setting. */
+async function readSetting(name: string, path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${name} (${path}): ${(error as Error).message}`);
+  }
 }
 
 /** Builds the services and the MCP factory for `config` (shared by HTTP and stdio). */
@@ -98,8 +107,12 @@ export async function startServer(
     mcp,
     intake,
     async close() {
+      // Stop accepting first; in-flight requests keep running.
+      const stopped = server.shutdown();
+      // Let MCP calls finish, then close sessions: that ends their SSE streams,
+      // which the shutdown waits for.
       await mcp.close();
-      await server.shutdown();
+      await stopped;
       await intake.drain(5_000);
     },
   };

@@ -20,7 +20,10 @@ Deno.test("each bad setting is refused with one line naming the variable", () =>
     [{ PORT: "http" }, /^Invalid PORT: expected a port number from 0 to 65535$/],
     [{ PORT: "70000" }, /^Invalid PORT/],
     [{ CACHE_TTL_SECONDS: "-1" }, /^Invalid CACHE_TTL_SECONDS: expected a whole number/],
-    [{ RATE_LIMIT_PER_MINUTE: "0" }, /^Invalid RATE_LIMIT_PER_MINUTE: expected a whole number above 0/],
+    [
+      { RATE_LIMIT_PER_MINUTE: "0" },
+      /^Invalid RATE_LIMIT_PER_MINUTE: expected a whole number above 0/,
+    ],
     [{ SLACK_BOT_TOKEN: "abc" }, /^Invalid SLACK_BOT_TOKEN: a Slack token/],
     [{ SLACK_USER_TOKEN: "xoxb-wrong-kind" }, /^Invalid SLACK_USER_TOKEN/],
     [{ SLACK_API_URL: "ftp://slack" }, /^Invalid SLACK_API_URL/],
@@ -73,13 +76,19 @@ Deno.test("allowed origins are normalised the way browsers send them", () => {
 });
 
 Deno.test("flags override the environment", () => {
-  const config = loadConfig({ SLACK_BOT_TOKEN: token, PORT: "1" }, ["--port", "2", "--log-format=json"]);
+  const config = loadConfig({ SLACK_BOT_TOKEN: token, PORT: "1" }, [
+    "--port",
+    "2",
+    "--log-format=json",
+  ]);
   assert.equal(config.http.port, 2);
   assert.equal(config.log.format, "json");
 });
 
 Deno.test("only real loopback names count as loopback", () => {
-  for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "LOCALHOST", "::1", "[::1]", "localhost."]) {
+  for (
+    const host of ["127.0.0.1", "127.1.2.3", "localhost", "LOCALHOST", "::1", "[::1]", "localhost."]
+  ) {
     assert.equal(isLoopback(host), true, host);
   }
   for (

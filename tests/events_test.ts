@@ -30,7 +30,7 @@ import {
   ResourceUpdatedNotificationSchema,
   Server,
   StreamableHTTPClientTransport,
-} from "../src/mcp/sdk.ts";
+} from "./sdk_client.ts";
 import { sleep } from "../src/util/sleep.ts";
 
 const secret = "events-test-signing-secret";

@@ -8,8 +8,8 @@ import { type RunningServer, startServer } from "../src/serve.ts";
 import type { ServiceOverrides } from "../src/services.ts";
 import { serveEmulator } from "../src/demo/emulator.ts";
 import { createSeedWorkspace } from "../src/demo/seed.ts";
-import { Client, StreamableHTTPClientTransport } from "../src/mcp/sdk.ts";
-import type { CallToolResult } from "../src/mcp/sdk.ts";
+import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
+import type { CallToolResult } from "./sdk_client.ts";
 
 /** A fixed "now" for the seeded workspace: Wednesday 2026-11-25 12:00 UTC. */
 export const seedNow = Date.UTC(2026, 10, 25, 12, 0, 0);

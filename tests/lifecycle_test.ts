@@ -8,7 +8,7 @@ import { demoTokens, seedNow, startStack } from "./harness.ts";
 import { serveEmulator } from "../src/demo/emulator.ts";
 import { createSeedWorkspace } from "../src/demo/seed.ts";
 import { createMemoryStore } from "../src/store/memory_store.ts";
-import { Client, StreamableHTTPClientTransport } from "../src/mcp/sdk.ts";
+import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import { spawnServer } from "./server_process.ts";
 import { sleep } from "../src/util/sleep.ts";
 

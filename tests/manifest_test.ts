@@ -24,7 +24,9 @@ Deno.test("the manifest asks for every scope the tools and events need, and sear
   const { manifest } = buildManifest({ tools: catalog.tools });
   const bot = manifest.oauth_config.scopes.bot;
   for (const tool of catalog.tools) {
-    for (const scope of toolScopes[tool.name].bot) assert.ok(bot.includes(scope), `${tool.name}: ${scope}`);
+    for (const scope of toolScopes[tool.name].bot) {
+      assert.ok(bot.includes(scope), `${tool.name}: ${scope}`);
+    }
   }
   for (const scope of Object.values(botEventScopes).flat()) assert.ok(bot.includes(scope), scope);
   assert.deepEqual(manifest.oauth_config.scopes.user, ["search:read"]);
@@ -84,7 +86,10 @@ Deno.test("deno task manifest prints JSON on stdout with the task's own permissi
   assert.equal(withUrl.code, 0, withUrl.stderr);
   assert.equal(withUrl.stderr, "");
   const manifest = JSON.parse(withUrl.stdout);
-  assert.equal(manifest.settings.event_subscriptions.request_url, "https://mcp.example.com/slack/events");
+  assert.equal(
+    manifest.settings.event_subscriptions.request_url,
+    "https://mcp.example.com/slack/events",
+  );
   assert.equal(manifest.display_information.name, "slack-mcp");
 
   const withoutUrl = await runMain(["--manifest"]);

@@ -3,6 +3,7 @@ import { redisTest } from "./redis_server.ts";
 import { startUpstashBridge } from "./upstash_bridge.ts";
 import { call, type Stack, startStack, textOf } from "./harness.ts";
 import { signSlackRequest } from "../src/slack/signature.ts";
+import { createUpstashStore } from "../src/store/upstash_store.ts";
 
 Deno.env.set("UPSTASH_DISABLE_TELEMETRY", "1");
 const token = "bridge-test-token";
@@ -42,8 +43,15 @@ async function twoInstances(redisPort: number, env: Record<string, string> = {})
     UPSTASH_REDIS_REST_TOKEN: token,
     ...env,
   };
-  const a = await startStack({ env: shared });
-  const b = await startStack({ env: shared, emulatorUrl: a.emulatorUrl });
+  // The production store, with a timeout that tolerates a loaded CI machine:
+  // at 1 s, a slow bridge makes budget checks fail open and the test flaky.
+  const store = () => createUpstashStore({ url: bridge.url, token, timeoutMs: 5_000 });
+  const a = await startStack({ env: shared, overrides: { store: store() } });
+  const b = await startStack({
+    env: shared,
+    emulatorUrl: a.emulatorUrl,
+    overrides: { store: store() },
+  });
   return {
     a,
     b,

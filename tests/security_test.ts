@@ -3,7 +3,7 @@
  * body and batch limits, and the routes that stay open.
  */
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "./harness.ts";
+import { type Stack, startStack } from "./harness.ts";
 
 const token = "test-mcp-token-0123456789abcdef";
 const accept = "application/json, text/event-stream";
@@ -34,7 +34,9 @@ async function rawStatus(stack: Stack, head: string): Promise<number> {
     await conn.write(new TextEncoder().encode(head));
     const buffer = new Uint8Array(1024);
     const n = await conn.read(buffer);
-    return Number(/^HTTP\/1\.1 (\d{3})/.exec(new TextDecoder().decode(buffer.subarray(0, n ?? 0)))?.[1]);
+    return Number(
+      /^HTTP\/1\.1 (\d{3})/.exec(new TextDecoder().decode(buffer.subarray(0, n ?? 0)))?.[1],
+    );
   } finally {
     conn.close();
   }
@@ -43,7 +45,9 @@ async function rawStatus(stack: Stack, head: string): Promise<number> {
 Deno.test("with MCP_AUTH_TOKEN, /mcp and POST / answer 401 without the bearer token", async () => {
   await using stack = await startStack({ env: { MCP_AUTH_TOKEN: token } });
   for (const path of ["/mcp", "/"]) {
-    for (const headers of [{}, { authorization: "Bearer wrong-token" }] as Record<string, string>[]) {
+    for (
+      const headers of [{}, { authorization: "Bearer wrong-token" }] as Record<string, string>[]
+    ) {
       const response = await post(stack, path, initialize, headers);
       assert.equal(response.status, 401, path);
       assert.match(response.headers.get("www-authenticate") ?? "", /^Bearer realm="slack-mcp"/);
@@ -186,7 +190,10 @@ Deno.test("an endless chunked body is cut off after 1 MiB instead of being read 
 
 Deno.test("a JSON-RPC batch over 20 messages gets a clear JSON-RPC error", async () => {
   await using stack = await startStack();
-  const pings = Array.from({ length: 20 }, (_, i) => ({ jsonrpc: "2.0", id: i + 2, method: "ping" }));
+  const pings = Array.from(
+    { length: 20 },
+    (_, i) => ({ jsonrpc: "2.0", id: i + 2, method: "ping" }),
+  );
   const response = await post(stack, "/mcp", [initialize, ...pings]);
   assert.equal(response.status, 400);
   const body = await response.json();
@@ -208,4 +215,20 @@ Deno.test("an unknown route gets a JSON 404 and every answer carries a request i
   const forged = await fetch(`${stack.url}/healthz`, { headers: { "x-request-id": "a b\tc" } });
   await forged.body?.cancel();
   assert.notEqual(forged.headers.get("x-request-id"), "a b\tc");
+});
+
+Deno.test("without MCP_AUTH_TOKEN, inventing bearer tokens does not buy a fresh rate limit", async () => {
+  await using stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE: "2" } });
+  const statuses = [];
+  for (let i = 0; i < 3; i++) {
+    const response = await post(
+      stack,
+      "/",
+      { jsonrpc: "2.0", method: "get_latest_event", params: {}, id: i },
+      { authorization: `Bearer invented-${i}` },
+    );
+    await response.body?.cancel();
+    statuses.push(response.status);
+  }
+  assert.deepEqual(statuses, [200, 200, 429]);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Client, StdioClientTransport } from "../src/mcp/sdk.ts";
+import { Client, StdioClientTransport } from "./sdk_client.ts";
 import { serveEmulator } from "../src/demo/emulator.ts";
 import { createSeedWorkspace } from "../src/demo/seed.ts";
 import { demoTokens, seedNow } from "./harness.ts";

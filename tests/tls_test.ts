@@ -4,11 +4,17 @@
  */
 import assert from "node:assert/strict";
 import { startStack } from "./harness.ts";
-import { Client, StreamableHTTPClientTransport } from "../src/mcp/sdk.ts";
+import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 
-const hasOpenssl = await new Deno.Command("openssl", { args: ["version"], stdout: "null", stderr: "null" })
+const hasOpenssl = await new Deno.Command("openssl", {
+  args: ["version"],
+  stdout: "null",
+  stderr: "null",
+})
   .output().then((o) => o.success, () => false);
-if (!hasOpenssl) console.warn("tls_test: skipped, openssl is not on PATH to make a test certificate");
+if (!hasOpenssl) {
+  console.warn("tls_test: skipped, openssl is not on PATH to make a test certificate");
+}
 
 /** Runs openssl, failing with its stderr. */
 async function openssl(args: string[], stdin?: string): Promise<string> {

@@ -16,7 +16,11 @@ import {
   SlackFailure,
 } from "./methods.ts";
 import { findUser, nextTs, type Workspace, type WorkspaceChannel } from "./workspace.ts";
-import { createSocketServer, type SocketServer, type SocketServerOptions } from "./socket_server.ts";
+import {
+  createSocketServer,
+  type SocketServer,
+  type SocketServerOptions,
+} from "./socket_server.ts";
 
 /** One request the emulator received. */
 export interface EmulatorCall {

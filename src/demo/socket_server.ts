@@ -82,7 +82,10 @@ interface Envelope {
 const closeWaitMs = 1000;
 
 function randomTicket(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0"))
+  return Array.from(
+    crypto.getRandomValues(new Uint8Array(16)),
+    (b) => b.toString(16).padStart(2, "0"),
+  )
     .join("");
 }
 
@@ -122,7 +125,9 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
 
   /** Slack sends to any connection; the newest one that may take envelopes here. */
   function target(): Link | undefined {
-    return [...links].findLast((link) => link.live && !link.draining);
+    return [...links].findLast((link) =>
+      link.live && !link.draining && link.socket.readyState === WebSocket.OPEN
+    );
   }
 
   function dispatch(envelope: Envelope) {

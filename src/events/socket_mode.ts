@@ -88,7 +88,11 @@ const closeWaitMs = 1000;
  * backoffDelay(3, { baseMs: 1000, maxMs: 30_000 }); // somewhere in [0, 8000)
  * ```
  */
-export function backoffDelay(failures: number, backoff: Backoff = {}, random = Math.random): number {
+export function backoffDelay(
+  failures: number,
+  backoff: Backoff = {},
+  random = Math.random,
+): number {
   const ceiling = Math.min(backoff.maxMs ?? 30_000, (backoff.baseMs ?? 1000) * 2 ** failures);
   return Math.floor(random() * ceiling);
 }
@@ -217,11 +221,14 @@ export function startSocketMode(options: SocketModeOptions): SocketMode {
         why,
       });
     }
-    if (!hasLive((c) => !c.retiring)) ensureConnecting(backoffDelay(failures, options.backoff, random));
+    if (!hasLive((c) => !c.retiring)) {
+      ensureConnecting(backoffDelay(failures, options.backoff, random));
+    }
   }
 
-  function retire(connection: Connection) {
-    Promise.allSettled(connection.inFlight).then(() => close(connection, 1000, "refreshed"));
+  /** Closes `connection` once the events in hand on it are acknowledged (or refused). */
+  function retire(connection: Connection, reason: string) {
+    Promise.allSettled(connection.inFlight).then(() => close(connection, 1000, reason));
   }
 
   async function record(connection: Connection, message: SocketMessage) {
@@ -382,7 +389,7 @@ export function startSocketMode(options: SocketModeOptions): SocketMode {
           host: new URL(url).host,
           connection: connection.id,
         });
-        for (const old of connections) if (old.retiring) retire(old);
+        for (const old of connections) if (old.retiring) retire(old, "refreshed");
         return;
       } catch (error) {
         if (stopped()) return;
@@ -410,16 +417,16 @@ export function startSocketMode(options: SocketModeOptions): SocketMode {
     connecting = connect(firstWaitMs).finally(() => (connecting = undefined));
   }
 
-  /** Stops reconnecting and closes every connection once its events in hand are acknowledged. */
+  /** Stops reconnecting and retires every connection. */
   function shutdown() {
     stopping.abort();
     for (const connection of connections) {
-      // Before hello nothing is in hand; a dial in progress ends here.
-      if (!connection.live) {
+      if (connection.live) {
+        retire(connection, "stopping");
+      } else {
+        // A dial in progress: nothing is in hand, and its connect loop ends here.
         close(connection, 1000, "stopping");
         lose(connection, "stopped");
-      } else {
-        Promise.allSettled(connection.inFlight).then(() => close(connection, 1000, "stopping"));
       }
     }
   }

@@ -51,7 +51,7 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
     logger("security").warn("Authentication failed for {method} {path}: {reason}", {
       method: c.req.method,
       path: c.req.path,
-      reason: presented === undefined ? "no bearer token" : "wrong token",
+      reason: presented === undefined ? "no usable Authorization header" : "wrong token",
       requestId: c.get("requestId"),
     });
     const challenge = presented === undefined

@@ -211,7 +211,11 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
 
   async function startSession(request: Request, caller: CallerInfo) {
     if (request.method !== "POST") {
-      return jsonRpcError(400, -32000, "Bad request: send Mcp-Session-Id, or POST initialize first");
+      return jsonRpcError(
+        400,
+        -32000,
+        "Bad request: send Mcp-Session-Id, or POST initialize first",
+      );
     }
     const { body, error } = await readMessages(request, caller);
     if (error) return error;
@@ -264,7 +268,12 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
 
   async function openStream(request: Request, caller: CallerInfo) {
     if (streams >= maxStreams) {
-      return refuse(503, -32000, `Too many open event streams (${maxStreams}): retry later`, caller);
+      return refuse(
+        503,
+        -32000,
+        `Too many open event streams (${maxStreams}): retry later`,
+        caller,
+      );
     }
     streams++;
     const response = await handleStateful(request, caller).catch((error) => {

@@ -6,7 +6,7 @@ import {
   ListToolsRequestSchema,
   Server,
   StreamableHTTPClientTransport,
-} from "../mcp/sdk.ts";
+} from "../../tests/sdk_client.ts";
 import type { CallerInfo, McpServerFactory } from "../mcp/server.ts";
 import { sleep } from "../util/sleep.ts";
 
@@ -19,7 +19,9 @@ function slowFactory(): McpServerFactory {
   return {
     tools: [],
     newServer() {
-      const server = new Server({ name: "test", version: "1.0.0" }, { capabilities: { tools: {} } });
+      const server = new Server({ name: "test", version: "1.0.0" }, {
+        capabilities: { tools: {} },
+      });
       server.setRequestHandler(ListToolsRequestSchema, () => ({
         tools: [{ name: "slow", inputSchema: { type: "object" } }],
       }));
@@ -188,7 +190,11 @@ Deno.test("a session answers only the client that opened it", async () => {
 Deno.test("a body that is not JSON gets a parse error", async () => {
   await using r = rig();
   const response = await r.endpoint.handle(
-    new Request(url, { method: "POST", headers: { "content-type": "application/json", accept }, body: "{" }),
+    new Request(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept },
+      body: "{",
+    }),
     caller,
   );
   assert.equal(response.status, 400);
@@ -213,7 +219,12 @@ Deno.test("close waits no longer than drainMs for a call that does not finish", 
   const id = await openSession(r.endpoint);
   const call = await r.endpoint.handle(
     post(
-      { jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "slow", arguments: { ms: 60_000 } } },
+      {
+        jsonrpc: "2.0",
+        id: 9,
+        method: "tools/call",
+        params: { name: "slow", arguments: { ms: 60_000 } },
+      },
       { "mcp-session-id": id },
     ),
     caller,

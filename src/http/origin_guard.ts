@@ -5,7 +5,7 @@
  * `PUBLIC_URL`'s host), as the MCP specification advises.
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { isLoopback } from "../config.ts";
 import { logger } from "../log/logger.ts";
@@ -54,7 +54,7 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
   );
   const checkHost = isLoopback(options.host);
 
-  function refuse(message: string, c: Parameters<MiddlewareHandler>[0]): never {
+  function refuse(message: string, c: Context): never {
     logger("security").warn("Refused {method} {path}: {reason}", {
       method: c.req.method,
       path: c.req.path,
@@ -70,7 +70,7 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
       refuse(`Origin ${origin} is not allowed: add it to ALLOWED_ORIGINS`, c);
     }
     if (checkHost) {
-      // Deno builds the request URL from the Host header; tests set the header alone.
+      // The header first: in-process requests (`app.request`) carry it without a matching URL.
       const host = c.req.header("host") ?? new URL(c.req.url).host;
       // Only host[:port] characters, so `evil.example@127.0.0.1` cannot parse as loopback.
       const name = /^[\w.:[\]-]+$/.test(host) ? hostNameOf(`http://${host}`) : undefined;

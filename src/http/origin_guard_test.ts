@@ -69,7 +69,10 @@ Deno.test("the hosts of listed origins and PUBLIC_URL are accepted on a loopback
 Deno.test("Host is not checked on a non-loopback bind, Origin still is", async () => {
   const options = { host: "0.0.0.0", allowedOrigins: [] };
   assert.equal(await statusOf(options, { host: "mcp.example.com" }), 200);
-  assert.equal(await statusOf(options, { host: "mcp.example.com", origin: "https://evil.example" }), 403);
+  assert.equal(
+    await statusOf(options, { host: "mcp.example.com", origin: "https://evil.example" }),
+    403,
+  );
 });
 
 Deno.test("isAllowedOrigin accepts only http(s) loopback or listed origins", () => {

@@ -135,12 +135,27 @@ function openFileSink(path: string, formatter: TextFormatter): Sink {
 }
 
 /** The default text line, plus the request id so a request's records can be found together. */
-const textLine: TextFormatterOptions["format"] = ({ timestamp, level, category, message, record }) => {
+const textLine: TextFormatterOptions["format"] = (
+  { timestamp, level, category, message, record },
+) => {
   const id = record.properties.requestId;
   return `${timestamp} [${level}] ${category}: ${message}${
     typeof id === "string" ? ` (request ${id})` : ""
   }`;
 };
+
+const jsonLines = getJsonLinesFormatter();
+
+/** One JSON object per line; string values read bare in `message`, as in text lines. */
+const jsonLine: TextFormatter = (record) =>
+  jsonLines({
+    ...record,
+    message: [
+      record.message.map((part, i) =>
+        i % 2 === 0 || typeof part === "string" ? part : Deno.inspect(part)
+      ).join(""),
+    ],
+  });
 
 /**
  * Configures LogTape for the process. Safe to call again (tests do): the
@@ -157,7 +172,7 @@ export async function configureLogging(options: LoggingOptions): Promise<void> {
   const masks = masksFor(options.secrets);
   const formatter = redactByPattern(
     options.format === "json"
-      ? getJsonLinesFormatter()
+      ? jsonLine
       : getTextFormatter({ timestamp: "date-time-tz", value: "bare", format: textLine }),
     masks,
   );

@@ -94,7 +94,10 @@ Deno.test("text lines carry the request id and strings without quotes", async ()
   const output = await capture({}, () => {
     logger("http").info("Serving on {url}", { url: "http://127.0.0.1:1", requestId: "req-9" });
   });
-  assert.match(output, /\[INF\] slack-mcp·http: Serving on http:\/\/127\.0\.0\.1:1 \(request req-9\)\n$/);
+  assert.match(
+    output,
+    /\[INF\] slack-mcp·http: Serving on http:\/\/127\.0\.0\.1:1 \(request req-9\)\n$/,
+  );
 });
 
 Deno.test("records below the level are dropped", async () => {
