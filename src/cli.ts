@@ -4,7 +4,7 @@
  * SIGINT/SIGTERM.
  * @module
  */
-import { type Config, ConfigError, loadConfig, settingNames } from "./config.ts";
+import { type Config, ConfigError, configSummary, loadConfig, settingNames } from "./config.ts";
 import { configureLogging, logger, stopLogging } from "./log/logger.ts";
 import { type RunningServer, startServer } from "./serve.ts";
 import { serveStdio } from "./stdio.ts";
@@ -121,6 +121,10 @@ export async function run(config: Config, args: string[]): Promise<void> {
   if (printedInfo(args)) return;
   if (config.mode === "manifest") return printManifest(config);
   await configureLogging({ ...config.log, secrets: secretsOf(config) });
+  logger("lifecycle").info("Starting slack-mcp {version}: {config}", {
+    version: serverInfo.version,
+    config: JSON.stringify(configSummary(config)),
+  });
   switch (config.mode) {
     case "stdio":
       return await serveStdio(config);

@@ -233,3 +233,32 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
 
 /** The names of every setting, for `--help` and the README test. */
 export const settingNames: readonly string[] = Object.keys(schema.shape);
+
+/** The effective configuration for the startup log: of secrets, only which are set. */
+export function configSummary(config: Config): Record<string, unknown> {
+  const secrets = {
+    SLACK_BOT_TOKEN: config.slack.botToken,
+    SLACK_USER_TOKEN: config.slack.userToken,
+    SLACK_APP_TOKEN: config.slack.appToken,
+    SLACK_SIGNING_SECRET: config.slack.signingSecret,
+    MCP_AUTH_TOKEN: config.http.authToken,
+    UPSTASH_REDIS_REST_TOKEN: config.store.upstash?.token,
+  };
+  return {
+    secretsSet: Object.entries(secrets).filter(([, value]) => value).map(([name]) => name),
+    mode: config.mode,
+    listen: `${config.http.host}:${config.http.port}`,
+    tls: Boolean(config.http.tls),
+    stateless: config.http.stateless,
+    allowedOrigins: config.http.allowedOrigins,
+    slackApiUrl: config.slack.apiUrl,
+    readOnly: config.slack.readOnly,
+    writeChannels: config.slack.writeChannels,
+    defaultChannel: config.slack.defaultChannel,
+    methodLimits: config.slack.methodLimits,
+    store: config.store.upstash ? "upstash" : "memory",
+    cacheTtlSeconds: config.cacheTtlSeconds,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    log: config.log,
+  };
+}
