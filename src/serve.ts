@@ -8,9 +8,10 @@ import { createServices, type ServiceOverrides, type Services } from "./services
 import { createMcpServerFactory, type McpServerFactory } from "./mcp/server.ts";
 import { catalog } from "./mcp/catalog.ts";
 import { createMcpEndpoint, type McpEndpoint } from "./http/mcp_route.ts";
-import { createApp } from "./app.ts";
+import { createApp, type ReadinessChecks } from "./app.ts";
 import { createIntake, type Intake } from "./events/intake.ts";
 import { createWebhook } from "./events/webhook.ts";
+import { type SocketMode, startSocketMode } from "./events/socket_mode.ts";
 import { logger } from "./log/logger.ts";
 
 /** A running server. */
@@ -22,6 +23,8 @@ export interface RunningServer {
   mcp: McpEndpoint;
   /** Where webhook and Socket Mode events go. */
   intake: Intake;
+  /** Socket Mode, running when `SLACK_APP_TOKEN` is set. */
+  socketMode?: SocketMode;
   /** Stops accepting, lets in-flight requests finish, closes sessions. */
   close(): Promise<void>;
 }
@@ -62,6 +65,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { services, factory, intake } = await createRuntime(config, overrides);
   const mcp = createMcpEndpoint({ factory, stateless: config.http.stateless });
+  let socketMode: SocketMode | undefined;
   const app = createApp({
     config,
     factory,
@@ -79,7 +83,12 @@ export async function startServer(
         r.status === "fulfilled"
           ? { ok: true }
           : { ok: false, detail: String(r.reason?.message ?? r.reason) };
-      return { slack: check(slack), store: check(store) };
+      const checks: ReadinessChecks = { slack: check(slack), store: check(store) };
+      if (socketMode) {
+        const state = socketMode.state();
+        checks.socket_mode = state === "connected" ? { ok: true } : { ok: false, detail: state };
+      }
+      return checks;
     },
   });
   const tls = config.http.tls
@@ -96,6 +105,15 @@ export async function startServer(
     onListen: resolve,
   }, (request, info) => app.fetch(request, info));
   const address = await listening;
+  // Started once serving, so a failed listen leaves no connection behind.
+  if (config.slack.appToken) {
+    socketMode = startSocketMode({
+      apiUrl: config.slack.apiUrl,
+      appToken: config.slack.appToken,
+      intake,
+      fetch: overrides.fetch,
+    });
+  }
   const scheme = config.http.tls ? "https" : "http";
   const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   const url = `${scheme}://${host}:${address.port}`;
@@ -106,7 +124,10 @@ export async function startServer(
     factory,
     mcp,
     intake,
+    socketMode,
     async close() {
+      // Before the intake drains: the events in hand get acknowledged, no new ones come.
+      await socketMode?.stop();
       // Stop accepting first; in-flight requests keep running.
       const stopped = server.shutdown();
       // Let MCP calls finish, then close sessions: that ends their SSE streams,

@@ -1,17 +1,15 @@
 /**
  * `deno task demo`: the embedded Slack emulator with a seeded workspace, our
- * server pointed at it, and signed events delivered back to our webhook as
- * Slack would, so every tool works with no Slack account and no network.
+ * server pointed at it, and events delivered back as Slack would (signed to
+ * our webhook, or with `--socket-mode` over the emulator's Socket Mode), so
+ * every tool works with no Slack account and no network.
  * @module
  */
 import type { Config } from "../config.ts";
 import { type RunningServer, startServer } from "../serve.ts";
-import { serveEmulator } from "./emulator.ts";
+import { defaultTokens as demoTokens, serveEmulator } from "./emulator.ts";
 import { createSeedWorkspace } from "./seed.ts";
-import { startEventDelivery } from "./event_delivery.ts";
-
-/** Tokens the emulator accepts. They are not secrets: they only open the demo. */
-const demoTokens = { bot: "xoxb-demo-bot-token", user: "xoxp-demo-user-token" };
+import { startEventDelivery, startSimulatedActivity } from "./event_delivery.ts";
 
 function banner(url: string, config: Config): string {
   const mcpUrl = `${url}/mcp`;
@@ -25,6 +23,7 @@ function banner(url: string, config: Config): string {
     "",
     `  MCP endpoint:  ${mcpUrl}`,
     `  Health:        ${url}/healthz`,
+    `  Events:        ${config.slack.appToken ? "Socket Mode" : "signed webhook"}`,
     "",
     "Client config (Claude Desktop, Cursor, VS Code: paste into its MCP servers file):",
     JSON.stringify(clientConfig, null, 2),
@@ -56,15 +55,20 @@ export async function startDemo(config: Config): Promise<RunningServer> {
       apiUrl: emulator.url,
       botToken: demoTokens.bot,
       userToken: demoTokens.user,
+      // A real app token would not open the emulator's Socket Mode.
+      appToken: config.socketMode ? demoTokens.app : undefined,
       signingSecret,
     },
   };
   const server = await startServer(demoConfig);
-  const delivery = startEventDelivery({
-    emulator: emulator.emulator,
-    webhookUrl: `${server.url}/slack/events`,
-    signingSecret,
-  });
+  // Over Socket Mode the server connects for its events; otherwise they are POSTed to it.
+  const delivery = config.socketMode
+    ? { stop: startSimulatedActivity(emulator.emulator, 20_000) }
+    : startEventDelivery({
+      emulator: emulator.emulator,
+      webhookUrl: `${server.url}/slack/events`,
+      signingSecret,
+    });
   console.log(banner(server.url, demoConfig));
   return {
     ...server,

@@ -114,22 +114,36 @@ export function startEventDelivery(options: EventDeliveryOptions): EventDelivery
     inFlight.add(delivery);
   });
 
-  const activity = activityEveryMs > 0
-    ? setInterval(() => {
-      try {
-        simulateActivity(emulator);
-      } catch (error) {
-        log.warn("Simulated activity failed: {error}", { error: String(error) });
-      }
-    }, activityEveryMs)
-    : undefined;
+  const stopActivity = startSimulatedActivity(emulator, activityEveryMs);
 
   return {
     async stop() {
       unsubscribe();
-      clearInterval(activity);
+      stopActivity();
       stopped.abort();
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/**
+ * Makes a seeded user act every `everyMs` ({@link simulateActivity}); 0 does
+ * nothing. Returns the function that stops it.
+ *
+ * @example
+ * ```ts
+ * const stop = startSimulatedActivity(emulator, 20_000);
+ * ```
+ */
+export function startSimulatedActivity(emulator: Emulator, everyMs: number): () => void {
+  if (everyMs <= 0) return () => {};
+  const log = logger("demo");
+  const timer = setInterval(() => {
+    try {
+      simulateActivity(emulator);
+    } catch (error) {
+      log.warn("Simulated activity failed: {error}", { error: String(error) });
+    }
+  }, everyMs);
+  return () => clearInterval(timer);
 }

@@ -125,7 +125,13 @@ async function openConnection(
     });
   }
   const body = response.headers.get("content-type")?.includes("json")
-    ? await response.json() as { ok?: boolean; error?: string; url?: unknown; needed?: string }
+    ? await response.json() as {
+      ok?: boolean;
+      error?: string;
+      url?: unknown;
+      needed?: string;
+      provided?: string;
+    }
     : (await response.body?.cancel(), undefined);
   if (!body) throw new SlackApiError(method, `http_${response.status}`);
   if (!body.ok) throw new SlackApiError(method, body.error ?? "unknown_error", body);
@@ -394,10 +400,10 @@ export function startSocketMode(options: SocketModeOptions): SocketMode {
       } catch (error) {
         if (stopped()) return;
         if (error instanceof SlackApiError && fatalOpenErrors.has(error.code)) {
-          log.error("Socket Mode cannot connect: {error} {hint}", {
-            error: error.code,
-            hint: error.hint,
-          });
+          log.error(
+            "Socket Mode stopped: Slack refused SLACK_APP_TOKEN ({error}); it needs an app-level token (xapp-…) with connections:write",
+            { error: error.code },
+          );
           return shutdown();
         }
         const retryAfterMs = error instanceof SlackApiError
