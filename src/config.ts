@@ -173,7 +173,7 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
     throw new ConfigError(`Invalid ${name}: ${issue.message}`);
   }
   const e = parsed.data;
-  if (mode === "start" && !e.SLACK_BOT_TOKEN) {
+  if ((mode === "start" || mode === "stdio") && !e.SLACK_BOT_TOKEN) {
     throw new ConfigError(
       "Missing SLACK_BOT_TOKEN: set it to your bot token (xoxb-…), or run `deno task demo`",
     );

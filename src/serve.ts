@@ -51,6 +51,21 @@ export async function createRuntime(config: Config, overrides: ServiceOverrides 
   return { services, factory, intake };
 }
 
+/** Starts Socket Mode when `SLACK_APP_TOKEN` is set (HTTP and stdio alike). */
+export function startEventSocket(
+  config: Config,
+  intake: Intake,
+  overrides: ServiceOverrides = {},
+): SocketMode | undefined {
+  if (!config.slack.appToken) return undefined;
+  return startSocketMode({
+    apiUrl: config.slack.apiUrl,
+    appToken: config.slack.appToken,
+    intake,
+    fetch: overrides.fetch,
+  });
+}
+
 /**
  * Starts serving `config` over HTTP (HTTPS with TLS files).
  *
@@ -63,6 +78,12 @@ export async function startServer(
   config: Config,
   overrides: ServiceOverrides = {},
 ): Promise<RunningServer> {
+  const tls = config.http.tls
+    ? {
+      cert: await readSetting("TLS_CERT_FILE", config.http.tls.certFile),
+      key: await readSetting("TLS_KEY_FILE", config.http.tls.keyFile),
+    }
+    : {};
   const { services, factory, intake } = await createRuntime(config, overrides);
   const mcp = createMcpEndpoint({ factory, stateless: config.http.stateless });
   let socketMode: SocketMode | undefined;
@@ -91,12 +112,6 @@ export async function startServer(
       return checks;
     },
   });
-  const tls = config.http.tls
-    ? {
-      cert: await Deno.readTextFile(config.http.tls.certFile),
-      key: await Deno.readTextFile(config.http.tls.keyFile),
-    }
-    : {};
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
     hostname: config.http.host,
@@ -106,14 +121,7 @@ export async function startServer(
   }, (request, info) => app.fetch(request, info));
   const address = await listening;
   // Started once serving, so a failed listen leaves no connection behind.
-  if (config.slack.appToken) {
-    socketMode = startSocketMode({
-      apiUrl: config.slack.apiUrl,
-      appToken: config.slack.appToken,
-      intake,
-      fetch: overrides.fetch,
-    });
-  }
+  socketMode = startEventSocket(config, intake, overrides);
   const scheme = config.http.tls ? "https" : "http";
   const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   const url = `${scheme}://${host}:${address.port}`;

@@ -42,8 +42,10 @@ Deno.test("each bad setting is refused with one line naming the variable", () =>
   assert.match(refusal({}, ["--port"]), /^Flag --port needs a value/);
 });
 
-Deno.test("start needs a bot token; demo and manifest do not", () => {
+Deno.test("start and stdio need a bot token; demo and manifest do not", () => {
   assert.throws(() => loadConfig({}), /^ConfigError: Missing SLACK_BOT_TOKEN/);
+  assert.throws(() => loadConfig({}, ["--stdio"]), /^ConfigError: Missing SLACK_BOT_TOKEN/);
+  assert.equal(loadConfig({ SLACK_TOKEN: token }).slack.botToken, token, "SLACK_TOKEN is an alias");
   assert.equal(loadConfig({}, ["--demo"]).mode, "demo");
   assert.equal(loadConfig({}, ["--manifest"]).mode, "manifest");
 });
@@ -104,4 +106,16 @@ Deno.test("only real loopback names count as loopback", () => {
   ) {
     assert.equal(isLoopback(host), false, host);
   }
+});
+
+Deno.test("an unreadable TLS file stops startup with one line naming the setting", async () => {
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname, "--demo", "--port", "0"],
+    env: { TLS_CERT_FILE: "/nonexistent/cert.pem", TLS_KEY_FILE: "/nonexistent/key.pem" },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const lines = new TextDecoder().decode(stderr).trim().split("\n");
+  assert.equal(code, 2);
+  assert.match(lines.at(-1)!, /^slack-mcp: Cannot read TLS_CERT_FILE \(\/nonexistent\/cert\.pem\)/);
 });

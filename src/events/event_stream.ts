@@ -22,6 +22,9 @@ export interface EventStreamOptions {
   prefix?: string;
 }
 
+/** How long the poller waits for a taken seq's event before passing it by. */
+const gapGraceMs = 2_000;
+
 /** An event as stored: with its place in the stream. */
 interface StoredEvent extends SlackEvent {
   seq: number;
@@ -61,8 +64,15 @@ export function createEventStream(options: EventStreamOptions): WritableEventStr
   const pollMs = options.pollMs ?? 250;
   const now = options.now ?? Date.now;
   const listeners = new Set<(event: SlackEvent) => void>();
-  let lastSeq = 0;
+  const shared = store.kind !== "memory";
+  /** Every seq at or below it has been emitted (or given up on). */
+  let cursor = 0;
+  /** Seqs above the cursor already emitted: local appends, or polled out of order. */
+  const emitted = new Set<number>();
+  /** When the poller first saw a gap (a seq taken but not yet stored) at the cursor. */
+  let gapSince: number | undefined;
   let poller: ReturnType<typeof setInterval> | undefined;
+  let started: Promise<void> | undefined;
 
   async function recent(): Promise<StoredEvent[]> {
     const cutoff = now() - retentionMs;
@@ -72,28 +82,49 @@ export function createEventStream(options: EventStreamOptions): WritableEventStr
   }
 
   function emit(event: StoredEvent) {
-    if (event.seq <= lastSeq) return;
-    lastSeq = event.seq;
+    if (event.seq <= cursor || emitted.has(event.seq)) return;
+    if (poller !== undefined) emitted.add(event.seq);
     for (const listener of listeners) listener(publicEvent(event));
   }
 
+  /**
+   * Emits what other instances stored since the cursor. Instances take seqs
+   * and store events concurrently, so a seq may be visible before its event:
+   * the cursor only passes a gap once it is filled, or after a grace period
+   * (an intake whose append failed leaves a gap for good).
+   */
   async function poll() {
     try {
+      await started;
       const seq = Number(await store.get(seqKey) ?? 0);
-      if (seq <= lastSeq) return;
-      const fresh = (await store.tail(listKey, Math.min(seq - lastSeq, maxEvents)))
+      if (seq <= cursor) return;
+      const fresh = (await store.tail(listKey, Math.min(seq - cursor + 16, maxEvents)))
         .map((raw) => JSON.parse(raw) as StoredEvent)
+        .filter((e) => e.seq > cursor)
         .sort((a, b) => a.seq - b.seq);
       fresh.forEach(emit);
+      const seen = new Set(fresh.map((e) => e.seq));
+      while (cursor < seq && (seen.has(cursor + 1) || emitted.has(cursor + 1))) {
+        emitted.delete(++cursor);
+      }
+      if (cursor >= seq) gapSince = undefined;
+      else if ((gapSince ??= now()) < now() - gapGraceMs) {
+        for (let n = cursor + 1; n <= seq; n++) emitted.delete(n);
+        cursor = seq;
+        gapSince = undefined;
+      }
     } catch (error) {
       logger("events").warn("Event poll failed: {error}", { error: String(error) });
     }
   }
 
   function updatePoller() {
-    if (store.kind === "memory") return;
+    if (!shared) return;
     if (listeners.size > 0 && poller === undefined) {
-      store.get(seqKey).then((seq) => (lastSeq = Math.max(lastSeq, Number(seq ?? 0)))).catch(
+      // Listeners want what arrives from now on, not the stream's history.
+      emitted.clear();
+      started = store.get(seqKey).then(
+        (seq) => void (cursor = Math.max(cursor, Number(seq ?? 0))),
         () => {},
       );
       poller = setInterval(poll, pollMs);
