@@ -50,6 +50,8 @@ interface Session {
   /** Only the client that opened a session may use it. */
   clientId: string;
   lastSeen: number;
+  /** Open standalone streams: a client listening for notifications is not idle. */
+  streams: number;
 }
 
 function jsonRpcError(status: number, code: number, message: string): Response {
@@ -136,7 +138,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   const sweeper = setInterval(() => {
     const cutoff = now() - idleMs;
     for (const [id, session] of sessions) {
-      if (session.lastSeen < cutoff) {
+      if (session.lastSeen < cutoff && session.streams === 0) {
         log.info("Closing idle MCP session {sessionId}", { sessionId: id });
         sessions.delete(id);
         session.transport.close();
@@ -231,7 +233,12 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
         new WebStandardStreamableHTTPServerTransport({
           sessionIdGenerator: () => crypto.randomUUID(),
           onsessioninitialized: (id) => {
-            sessions.set(id, { transport, clientId: caller.clientId, lastSeen: now() });
+            sessions.set(id, {
+              transport,
+              clientId: caller.clientId,
+              lastSeen: now(),
+              streams: 0,
+            });
             log.info("MCP session {sessionId} started", {
               sessionId: id,
               requestId: caller.requestId,
@@ -246,14 +253,19 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
         if (transport.sessionId) sessions.delete(transport.sessionId);
       };
       const server = factory.newServer();
-      await server.connect(transport);
-      const response = await transport.handleRequest(request, {
-        parsedBody: body,
-        authInfo: authInfo(caller),
-      });
-      // Refused before initializing (bad headers): nothing to keep.
-      if (transport.sessionId === undefined) await server.close();
-      return response;
+      try {
+        await server.connect(transport);
+        const response = await transport.handleRequest(request, {
+          parsedBody: body,
+          authInfo: authInfo(caller),
+        });
+        // Refused before initializing (bad headers): nothing to keep.
+        if (transport.sessionId === undefined) await server.close();
+        return response;
+      } catch (error) {
+        await server.close();
+        throw error;
+      }
     } finally {
       starting--;
     }
@@ -284,7 +296,15 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       streams--;
       return response;
     }
-    return onBodyEnd(response, () => streams--);
+    const session = sessions.get(request.headers.get("mcp-session-id") ?? "");
+    if (session) session.streams++;
+    return onBodyEnd(response, () => {
+      streams--;
+      if (session) {
+        session.streams--;
+        session.lastSeen = now();
+      }
+    });
   }
 
   async function handle(request: Request, caller: CallerInfo): Promise<Response> {

@@ -237,3 +237,30 @@ Deno.test("close waits no longer than drainMs for a call that does not finish", 
   // The stream ends without a result, and the handler was cancelled (no timer is left behind).
   assert.doesNotMatch(await answer, /"id":9/);
 });
+
+Deno.test("idle sessions expire, but not while their client holds a notification stream", async () => {
+  let clock = 0;
+  await using r = rig({ idleMs: 20, now: () => clock });
+  const [idle, listening] = [await openSession(r.endpoint), await openSession(r.endpoint)];
+  const stream = await r.endpoint.handle(
+    new Request(url, { headers: { accept: "text/event-stream", "mcp-session-id": listening } }),
+    caller,
+  );
+  assert.equal(stream.status, 200);
+  clock = 1_000;
+  await sleep(60);
+  assert.equal(r.endpoint.sessionCount(), 1, "the idle session is gone, the listening one stays");
+  const probe = (id: string) =>
+    r.endpoint.handle(
+      new Request(url, {
+        method: "POST",
+        headers: { accept, "content-type": "application/json", "mcp-session-id": id },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/list" }),
+      }),
+      caller,
+    );
+  const expired = await probe(idle);
+  assert.equal(expired.status, 404);
+  await expired.body?.cancel();
+  await stream.body?.cancel();
+});
