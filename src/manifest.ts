@@ -26,7 +26,7 @@ export const toolScopes: Readonly<Record<string, ToolScopes>> = {
   slack_get_channel_history: { bot: history },
   slack_get_thread_replies: { bot: history },
   slack_get_users: { bot: ["users:read"] },
-  slack_get_user_profile: { bot: ["users:read"] },
+  slack_get_user_profile: { bot: ["users:read", "users:read.email"] },
   slack_search_messages: { bot: [], user: ["search:read"] },
   slack_post_message: { bot: ["chat:write", ...channelNames] },
   slack_reply_to_thread: { bot: ["chat:write", ...channelNames] },

@@ -49,13 +49,19 @@ export async function createServices(
   const now = overrides.now ?? Date.now;
   const store = overrides.store ??
     (config.store.upstash ? createUpstashStore(config.store.upstash) : createMemoryStore({ now }));
+  const fingerprint = await tokenFingerprint(config);
   const log = logger("slack");
   const slack = createSlackClient({
     apiUrl: config.slack.apiUrl,
     botToken: config.slack.botToken,
     userToken: config.slack.userToken,
     fetch: overrides.fetch,
-    pacer: createPacer({ store, limits: config.slack.methodLimits, now }),
+    pacer: createPacer({
+      store,
+      limits: config.slack.methodLimits,
+      prefix: `pace:${fingerprint}`,
+      now,
+    }),
     onCall: ({ method, status, ms, error }) => {
       if (error) {
         log.warn("Slack {method} failed: {error} (HTTP {status})", { method, error, status });
@@ -69,7 +75,7 @@ export async function createServices(
   const cache = createCache({
     store,
     ttlSeconds: config.cacheTtlSeconds,
-    prefix: `slack-mcp:cache:${await tokenFingerprint(config)}`,
+    prefix: `slack-mcp:cache:${fingerprint}`,
     now,
     onError: (operation, error) =>
       logger("store").warn("Cache {operation} failed, using Slack directly: {error}", {

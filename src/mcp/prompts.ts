@@ -14,7 +14,8 @@ import {
 } from "./sdk.ts";
 import type { ServerExtension } from "./server.ts";
 import type { Services } from "../services.ts";
-import { analyzeChannel, toUnixSeconds } from "./tools/analysis.ts";
+import { analyzeChannel } from "./tools/analysis.ts";
+import { parseTime } from "./params.ts";
 import { formatConversationSummary } from "../analysis/conversation.ts";
 import { getChannelHistory } from "./tools/read.ts";
 
@@ -80,7 +81,7 @@ const prompts: PromptDefinition[] = [
     }],
     async render(args, services) {
       const since = args.since
-        ? toUnixSeconds(args.since, "since")
+        ? parseTime(args.since, "since")
         : Math.floor(services.now() / 1000) - 86_400;
       const channels = (await services.directory.channels()).filter((c) => c.is_member).slice(
         0,

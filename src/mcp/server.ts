@@ -141,7 +141,7 @@ export function createMcpServerFactory(
   async function checkRateLimit(clientId: string) {
     try {
       const result = await services.store.limit(
-        `slack-mcp:rl:client:${clientId}`,
+        `client:${clientId}`,
         config.rateLimitPerMinute,
         60_000,
       );

@@ -61,7 +61,7 @@ const slotPollMs = 50;
  */
 export function createPacer(options: PacerOptions): SlackPacer {
   const limits = { ...defaultMethodLimits, ...options.limits };
-  const prefix = options.prefix ?? "slack-mcp:pace";
+  const prefix = options.prefix ?? "pace";
   const maxWaitMs = options.maxWaitMs ?? 30_000;
   const now = options.now ?? Date.now;
   const queues = new Map<string, Promise<void>>();
@@ -99,7 +99,8 @@ export function createPacer(options: PacerOptions): SlackPacer {
 
   async function wait(method: string, scope: string | undefined, signal?: AbortSignal) {
     const perChannel = perChannelMethods.has(method) && scope !== undefined;
-    const key = `${prefix}:${method}:${perChannel ? scope : "*"}`;
+    // Limit keys are namespaced by the store (`slack-mcp:rl:`); slot keys are plain keys.
+    const key = perChannel ? `slack-mcp:${prefix}:${method}:${scope}` : `${prefix}:${method}`;
     try {
       if (perChannel) await waitForSlot(method, key, signal);
       else await waitForBudget(method, key, limits[method] ?? tier[3], signal);

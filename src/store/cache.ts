@@ -57,7 +57,7 @@ interface Entry {
 export function createCache(options: CacheOptions): Cache {
   const { store, ttlSeconds, prefix } = options;
   const now = options.now ?? Date.now;
-  const inFlight = new Map<string, Promise<CacheResult<unknown>>>();
+  const inFlight = new Map<string, { promise: Promise<CacheResult<unknown>>; tags: string[] }>();
   const genKey = (tag: string) => `${prefix}:gen:${tag}`;
 
   async function lookup(key: string, tags: string[]) {
@@ -97,12 +97,16 @@ export function createCache(options: CacheOptions): Cache {
       if (ttlSeconds <= 0) return load().then((value) => ({ value, cached: false, ageSeconds: 0 }));
       const flightKey = `${key}\n${tags.join(",")}`;
       const pending = inFlight.get(flightKey);
-      if (pending) return pending as Promise<CacheResult<T>>;
-      const promise = loadAndStore(key, load, tags).finally(() => inFlight.delete(flightKey));
-      inFlight.set(flightKey, promise);
+      if (pending) return pending.promise as Promise<CacheResult<T>>;
+      const promise = loadAndStore(key, load, tags).finally(() => {
+        if (inFlight.get(flightKey)?.promise === promise) inFlight.delete(flightKey);
+      });
+      inFlight.set(flightKey, { promise, tags });
       return promise;
     },
     async invalidate(tag: string) {
+      // A load that started before now may miss the change: later callers must not join it.
+      for (const [key, flight] of inFlight) if (flight.tags.includes(tag)) inFlight.delete(key);
       try {
         await store.incr(genKey(tag));
       } catch (error) {

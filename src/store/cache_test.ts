@@ -90,3 +90,16 @@ Deno.test("a failed load is not cached and is retried on the next call", async (
   await assert.rejects(cache.getOrLoad("k", () => Promise.reject(new Error("slack down"))));
   assert.equal((await cache.getOrLoad("k", () => Promise.resolve(1))).value, 1);
 });
+
+Deno.test("a read after invalidate() does not join a load that started before it", async () => {
+  const { cache } = setup();
+  const { promise: slow, resolve } = Promise.withResolvers<string>();
+  const before = cache.getOrLoad("history", () => slow, ["history:C1"]);
+  await cache.invalidate("history:C1");
+  const after = await cache.getOrLoad("history", () => Promise.resolve("new"), ["history:C1"]);
+  resolve("old");
+  assert.equal((await before).value, "old");
+  assert.equal(after.value, "new");
+  const next = await cache.getOrLoad("history", () => Promise.resolve("newer"), ["history:C1"]);
+  assert.notEqual(next.value, "old", "the stale load's result is never served from the cache");
+});

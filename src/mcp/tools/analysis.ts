@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { parseTime } from "../params.ts";
 import { defineTool, type ToolContext, ToolError } from "../tool.ts";
 import {
   analyzeConversation,
@@ -32,17 +33,6 @@ const timezoneParam = z.string().default("UTC").refine((tz) => {
 }, "an IANA time zone such as Europe/Paris").describe("IANA time zone for days and hours");
 const analysisHints = { readOnlyHint: true, openWorldHint: true, idempotentHint: true } as const;
 
-/** Unix seconds from unix seconds, a Slack ts or an ISO 8601 string. */
-export function toUnixSeconds(value: number | string, name: string): number {
-  const seconds = typeof value === "number" || /^\d+(\.\d+)?$/.test(value)
-    ? Number(value)
-    : Date.parse(value) / 1000;
-  if (!Number.isFinite(seconds)) {
-    throw new ToolError(`${name} must be unix seconds or an ISO 8601 time, got "${value}".`);
-  }
-  return seconds;
-}
-
 /** The analysis range: explicit bounds, else the last `days` days. */
 function rangeOf(
   args: { days: number; oldest?: number | string; latest?: number | string },
@@ -50,10 +40,10 @@ function rangeOf(
 ) {
   const latest = args.latest === undefined
     ? Math.floor(now / 1000)
-    : toUnixSeconds(args.latest, "latest");
+    : parseTime(args.latest, "latest");
   const oldest = args.oldest === undefined
     ? latest - args.days * 86_400
-    : toUnixSeconds(args.oldest, "oldest");
+    : parseTime(args.oldest, "oldest");
   if (oldest > latest) throw new ToolError("oldest must be before latest.");
   return { oldest, latest };
 }

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { defineTool } from "../tool.ts";
 import type { Services } from "../../services.ts";
 import type { EventFilter, SlackEvent } from "../../events/event.ts";
-import { toUnixSeconds } from "./analysis.ts";
+import { parseTime } from "../params.ts";
 
 /** Longest `slack_wait_for_event` waits, in seconds. */
 export const maxWaitSeconds = 60;
@@ -100,7 +100,7 @@ export const listEvents = defineTool({
   output: z.object({ events: z.array(eventSchema) }),
   annotations: readLocal,
   async handler(args, { services }) {
-    const since = args.since === undefined ? undefined : toUnixSeconds(args.since, "since");
+    const since = args.since === undefined ? undefined : parseTime(args.since, "since");
     const events = await services.events.list({
       ...await filterOf(services, args),
       since,

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { defineTool, type ToolAnnotations, ToolError } from "../tool.ts";
-import { channelParam, tsParam } from "../params.ts";
+import { channelParam, parseTime, tsParam } from "../params.ts";
 import { tsToIso } from "../format.ts";
 import type { SlackChannel, SlackResponse } from "../../slack/types.ts";
 import { SlackApiError } from "../../slack/errors.ts";
@@ -343,23 +343,6 @@ export const deleteMessage = defineTool({
   },
 });
 
-/** Unix seconds from unix seconds or ISO 8601; an ISO time without an offset is UTC. */
-function parsePostAt(input: number | string): number {
-  if (typeof input === "number") return Math.floor(input);
-  const value = input.trim();
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.floor(Number(value));
-  if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    const zoned = value.includes("T") && !/(Z|[+-]\d{2}(:?\d{2})?)$/i.test(value)
-      ? `${value}Z`
-      : value;
-    const ms = Date.parse(zoned);
-    if (!Number.isNaN(ms)) return Math.floor(ms / 1000);
-  }
-  throw new ToolError(
-    `post_at "${input}" is neither unix seconds nor an ISO 8601 time: pass e.g. 1767261600 or 2026-01-01T10:00:00Z.`,
-  );
-}
-
 /** Refuses what `chat.scheduleMessage` would (`time_in_past`, `time_too_far`), naming both times. */
 function checkPostAt(postAt: number, nowMs: number) {
   const now = Math.floor(nowMs / 1000);
@@ -403,7 +386,7 @@ export const scheduleMessage = defineTool({
   annotations: writeHints(),
   channelArgument: "channel_id",
   async handler({ channel_id, text, post_at }, { services, signal }) {
-    const postAt = parsePostAt(post_at);
+    const postAt = Math.floor(parseTime(post_at, "post_at"));
     checkPostAt(postAt, services.now());
     const channel = await services.directory.channelId(channel_id);
     // Nothing to invalidate: the message joins the history only when posted.
