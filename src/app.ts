@@ -21,6 +21,7 @@ import { bearerAuth, bearerToken } from "./http/bearer_auth.ts";
 import { isAllowedOrigin, originGuard } from "./http/origin_guard.ts";
 import { handleCompatCall } from "./http/compat_route.ts";
 import { logger } from "./log/logger.ts";
+import { fingerprint } from "./util/hash.ts";
 
 /** Largest JSON-RPC body `/mcp` and `/` accept. */
 const maxMcpBodyBytes = 1024 * 1024;
@@ -58,12 +59,6 @@ const errorCodes: Record<number, string> = {
   503: "unavailable",
 };
 
-async function hashHex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest).slice(0, 8), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
-}
-
 /**
  * The rate-limit identity of a request: its bearer token (hashed) when tokens
  * are checked, else its IP. An unchecked token would let a client mint a fresh
@@ -72,7 +67,7 @@ async function hashHex(text: string): Promise<string> {
 async function callerOf(c: Context<AppEnv>, tokensChecked: boolean): Promise<CallerInfo> {
   const token = tokensChecked ? bearerToken(c.req.header("authorization")) : undefined;
   const clientId = token
-    ? `token:${await hashHex(token)}`
+    ? `token:${await fingerprint(token)}`
     : `ip:${c.env?.remoteAddr?.hostname ?? "unknown"}`;
   return { clientId, requestId: c.get("requestId") };
 }

@@ -4,7 +4,14 @@
  * SIGINT/SIGTERM.
  * @module
  */
-import { type Config, ConfigError, configSummary, loadConfig, settingNames } from "./config.ts";
+import {
+  type Config,
+  ConfigError,
+  configSummary,
+  loadConfig,
+  secretSettings,
+  settingNames,
+} from "./config.ts";
 import { configureLogging, logger, stopLogging } from "./log/logger.ts";
 import { type RunningServer, startServer } from "./serve.ts";
 import { serveStdio } from "./stdio.ts";
@@ -33,18 +40,6 @@ Settings (environment variables, or flags in kebab case, e.g. --cache-ttl-second
 On SIGINT/SIGTERM the server stops accepting, lets in-flight calls finish
 (at most ${shutdownTimeoutMs / 1000} s), closes the MCP sessions and exits 0.
 `;
-
-/** The secret values to mask in logs. */
-function secretsOf(config: Config): string[] {
-  return [
-    config.slack.botToken,
-    config.slack.userToken,
-    config.slack.appToken,
-    config.slack.signingSecret,
-    config.http.authToken,
-    config.store.upstash?.token,
-  ].filter((s): s is string => Boolean(s));
-}
 
 /** Prints help or the version when asked; true if it did. */
 function printedInfo(args: string[]): boolean {
@@ -109,18 +104,10 @@ function stopOnSignal(server: RunningServer): void {
   for (const signal of signals) Deno.addSignalListener(signal, () => stop(signal));
 }
 
-/**
- * Runs the mode `config` selects.
- *
- * @example
- * ```ts
- * await run(loadConfig(Deno.env.toObject(), Deno.args), Deno.args);
- * ```
- */
-export async function run(config: Config, args: string[]): Promise<void> {
-  if (printedInfo(args)) return;
+/** Runs the mode `config` selects. */
+async function run(config: Config): Promise<void> {
   if (config.mode === "manifest") return printManifest(config);
-  await configureLogging({ ...config.log, secrets: secretsOf(config) });
+  await configureLogging({ ...config.log, secrets: secretSettings(config).map(([, v]) => v) });
   logger("lifecycle").info("Starting slack-mcp {version}: {config}", {
     version: serverInfo.version,
     config: JSON.stringify(configSummary(config)),
@@ -148,7 +135,7 @@ export async function run(config: Config, args: string[]): Promise<void> {
 export async function main(env: Record<string, string | undefined>, args: string[]) {
   if (printedInfo(args)) return;
   try {
-    await run(loadConfig(env, args), args);
+    await run(loadConfig(env, args));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`slack-mcp: ${error.message}`);

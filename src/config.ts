@@ -234,18 +234,23 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
 /** The names of every setting, for `--help` and the README test. */
 export const settingNames: readonly string[] = Object.keys(schema.shape);
 
+/** The secret settings that are set, as `[name, value]`: what logs must never show. */
+export function secretSettings(config: Config): [string, string][] {
+  const secrets: [string, string | undefined][] = [
+    ["SLACK_BOT_TOKEN", config.slack.botToken],
+    ["SLACK_USER_TOKEN", config.slack.userToken],
+    ["SLACK_APP_TOKEN", config.slack.appToken],
+    ["SLACK_SIGNING_SECRET", config.slack.signingSecret],
+    ["MCP_AUTH_TOKEN", config.http.authToken],
+    ["UPSTASH_REDIS_REST_TOKEN", config.store.upstash?.token],
+  ];
+  return secrets.filter((entry): entry is [string, string] => Boolean(entry[1]));
+}
+
 /** The effective configuration for the startup log: of secrets, only which are set. */
 export function configSummary(config: Config): Record<string, unknown> {
-  const secrets = {
-    SLACK_BOT_TOKEN: config.slack.botToken,
-    SLACK_USER_TOKEN: config.slack.userToken,
-    SLACK_APP_TOKEN: config.slack.appToken,
-    SLACK_SIGNING_SECRET: config.slack.signingSecret,
-    MCP_AUTH_TOKEN: config.http.authToken,
-    UPSTASH_REDIS_REST_TOKEN: config.store.upstash?.token,
-  };
   return {
-    secretsSet: Object.entries(secrets).filter(([, value]) => value).map(([name]) => name),
+    secretsSet: secretSettings(config).map(([name]) => name),
     mode: config.mode,
     listen: `${config.http.host}:${config.http.port}`,
     tls: Boolean(config.http.tls),

@@ -13,6 +13,7 @@ import { createMemoryStore } from "./store/memory_store.ts";
 import type { Store } from "./store/store.ts";
 import { createUpstashStore } from "./store/upstash_store.ts";
 import { logger } from "./log/logger.ts";
+import { fingerprint } from "./util/hash.ts";
 
 /** Everything a tool or route may use. */
 export interface Services {
@@ -32,15 +33,6 @@ export interface ServiceOverrides {
   now?: () => number;
 }
 
-/** A short, one-way fingerprint of the tokens: cache entries of one token never serve another. */
-async function tokenFingerprint(config: Config): Promise<string> {
-  const material = new TextEncoder().encode(
-    `${config.slack.apiUrl}|${config.slack.botToken ?? ""}|${config.slack.userToken ?? ""}`,
-  );
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", material));
-  return Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** Builds the services for `config`. */
 export async function createServices(
   config: Config,
@@ -49,7 +41,11 @@ export async function createServices(
   const now = overrides.now ?? Date.now;
   const store = overrides.store ??
     (config.store.upstash ? createUpstashStore(config.store.upstash) : createMemoryStore({ now }));
-  const fingerprint = await tokenFingerprint(config);
+  // Cache entries and Slack budgets of one workspace token never serve another.
+  const tokens = await fingerprint(
+    `${config.slack.apiUrl}|${config.slack.botToken ?? ""}|${config.slack.userToken ?? ""}`,
+    6,
+  );
   const log = logger("slack");
   const slack = createSlackClient({
     apiUrl: config.slack.apiUrl,
@@ -59,7 +55,7 @@ export async function createServices(
     pacer: createPacer({
       store,
       limits: config.slack.methodLimits,
-      prefix: `pace:${fingerprint}`,
+      prefix: `pace:${tokens}`,
       now,
     }),
     onCall: ({ method, status, ms, error }) => {
@@ -75,7 +71,7 @@ export async function createServices(
   const cache = createCache({
     store,
     ttlSeconds: config.cacheTtlSeconds,
-    prefix: `slack-mcp:cache:${fingerprint}`,
+    prefix: `slack-mcp:cache:${tokens}`,
     now,
     onError: (operation, error) =>
       logger("store").warn("Cache {operation} failed, using Slack directly: {error}", {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig, settingNames } from "../src/config.ts";
 import { createRuntime } from "../src/serve.ts";
 
 const snapshotUrl = new URL("./__snapshots__/tools.json", import.meta.url);
@@ -39,4 +39,12 @@ Deno.test("README's tool table lists exactly the server's tools", async () => {
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
   const documented = [...readme.matchAll(/^\| `(slack_[a-z_]+)`/gm)].map((m) => m[1]);
   assert.deepEqual(documented.sort(), (await listedTools()).map((t) => t.name).sort());
+});
+
+Deno.test("README's configuration table documents every setting", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## Connecting"));
+  for (const name of settingNames) {
+    assert.ok(table.includes(`\`${name}\``), `${name} is undocumented`);
+  }
 });

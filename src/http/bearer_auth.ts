@@ -7,6 +7,7 @@
 import type { MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { logger } from "../log/logger.ts";
+import { sha256 } from "../util/hash.ts";
 
 /** Options of {@link bearerAuth}. */
 export interface BearerAuthOptions {
@@ -14,10 +15,6 @@ export interface BearerAuthOptions {
   token?: string;
   /** `realm` of the `WWW-Authenticate` challenge. */
   realm?: string;
-}
-
-async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 }
 
 /** Constant-time equality of two strings. */

@@ -5,6 +5,7 @@
  * so a captured request cannot be replayed later.
  * @module
  */
+import { toHex } from "../util/hash.ts";
 
 /** Largest clock difference Slack allows between signing and checking. */
 export const maxSignatureAgeSeconds = 300;
@@ -105,5 +106,5 @@ export async function signSlackRequest(
     await importKey(request.secret, "sign"),
     baseString(request.timestamp, body),
   );
-  return `v0=${Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `v0=${toHex(new Uint8Array(mac))}`;
 }
