@@ -6,6 +6,7 @@
  */
 import {
   CompleteRequestSchema,
+  ErrorCode,
   GetPromptRequestSchema,
   type GetPromptResult,
   ListPromptsRequestSchema,
@@ -16,11 +17,11 @@ import type { ServerExtension } from "./server.ts";
 import type { Services } from "../services.ts";
 import { analyzeChannel } from "./tools/analysis.ts";
 import { parseTime } from "./params.ts";
+import { toMcpError } from "./mcp_error.ts";
 import { formatConversationSummary } from "../analysis/conversation.ts";
 import { getChannelHistory } from "./tools/read.ts";
 
-/** Invalid params, per JSON-RPC. */
-const invalidParams = -32602;
+const invalidParams = ErrorCode.InvalidParams;
 
 interface PromptDefinition extends Prompt {
   render(args: Record<string, string>, services: Services): Promise<string>;
@@ -125,8 +126,11 @@ async function completeChannel(services: Services, prefix: string): Promise<stri
   const wanted = prefix.replace(/^#/, "").toLowerCase();
   const names = (await services.directory.channels()).map((c) => c.name)
     .filter((name) => name.startsWith(wanted)).sort();
-  return names.slice(0, 100);
+  return names;
 }
+
+/** MCP caps a completion at 100 values; `total` and `hasMore` tell the rest. */
+const maxCompletions = 100;
 
 const listResult = {
   prompts: prompts.map(({ render: _render, ...prompt }) => prompt),
@@ -144,7 +148,12 @@ export const registerPrompts: ServerExtension = (server, services) => {
         throw new McpError(invalidParams, `Missing argument ${argument.name} for ${prompt.name}`);
       }
     }
-    const text = await prompt.render(args, services);
+    let text;
+    try {
+      text = await prompt.render(args, services);
+    } catch (error) {
+      throw toMcpError(`Rendering prompt ${prompt.name}`, error);
+    }
     return {
       description: prompt.description,
       messages: [{ role: "user", content: { type: "text", text } }],
@@ -154,7 +163,13 @@ export const registerPrompts: ServerExtension = (server, services) => {
     const { ref, argument } = request.params;
     const isChannel = (ref.type === "ref/prompt" && argument.name === "channel") ||
       (ref.type === "ref/resource" && argument.name === "channel_id");
-    const values = isChannel ? await completeChannel(services, argument.value) : [];
-    return { completion: { values, total: values.length, hasMore: false } };
+    const matches = isChannel ? await completeChannel(services, argument.value) : [];
+    return {
+      completion: {
+        values: matches.slice(0, maxCompletions),
+        total: matches.length,
+        hasMore: matches.length > maxCompletions,
+      },
+    };
   });
 };

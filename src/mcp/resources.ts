@@ -24,8 +24,7 @@ import type { Services } from "../services.ts";
 import type { SlackEvent } from "../events/event.ts";
 import { historyChannel } from "../events/normalize.ts";
 import { getChannelHistory } from "./tools/read.ts";
-import { ToolError } from "./tool.ts";
-import { SlackApiError } from "../slack/errors.ts";
+import { toMcpError } from "./mcp_error.ts";
 import { logger } from "../log/logger.ts";
 
 /** URI of the newest received event. */
@@ -33,10 +32,8 @@ export const latestEventUri = "slack://events/latest";
 /** URI template of a channel's recent messages. */
 export const historyUriTemplate = "slack://channels/{channel_id}/history";
 
-/** JSON-RPC codes: MCP's "resource not found", and invalid params / internal error. */
+/** MCP's JSON-RPC code for "resource not found". */
 const resourceNotFound = -32002;
-const invalidParams = -32602;
-const internalError = -32603;
 
 const historyUriPattern = /^slack:\/\/channels\/([^/]+)\/history$/;
 
@@ -73,15 +70,6 @@ function parseUri(uri: string): Target {
 
 function json(uri: string, value: unknown): ReadResourceResult {
   return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify(value) }] };
-}
-
-/** Maps tool-style failures to JSON-RPC errors a client can show. */
-function asMcpError(uri: string, error: unknown): McpError {
-  if (error instanceof McpError) return error;
-  if (error instanceof ToolError) return new McpError(invalidParams, error.message);
-  if (error instanceof SlackApiError) return new McpError(internalError, error.message);
-  logger("mcp").error("Reading {uri} failed: {error}", { uri, error: String(error) });
-  return new McpError(internalError, `Reading ${uri} failed; the server log has the details.`);
 }
 
 async function read(uri: string, services: Services, signal: AbortSignal) {
@@ -158,7 +146,7 @@ export const registerResources: ServerExtension = (server, services) => {
     try {
       return await read(uri, services, extra.signal);
     } catch (error) {
-      throw asMcpError(uri, error);
+      throw toMcpError(`Reading ${uri}`, error);
     }
   });
   server.setRequestHandler(SubscribeRequestSchema, async (request) => {
@@ -166,7 +154,7 @@ export const registerResources: ServerExtension = (server, services) => {
     try {
       await subscriptions.add(uri);
     } catch (error) {
-      throw asMcpError(uri, error);
+      throw toMcpError(`Reading ${uri}`, error);
     }
     return {};
   });
