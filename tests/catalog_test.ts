@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { loadConfig, settingNames } from "../src/config.ts";
 import { createRuntime } from "../src/serve.ts";
+import { toolScopes } from "../src/manifest.ts";
 
 const snapshotUrl = new URL("./__snapshots__/tools.json", import.meta.url);
 
@@ -46,5 +47,14 @@ Deno.test("README's configuration table documents every setting", async () => {
   const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## Connecting"));
   for (const name of settingNames) {
     assert.ok(table.includes(`\`${name}\``), `${name} is undocumented`);
+  }
+});
+
+Deno.test("README's scope column matches the manifest's scopes for each tool", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  for (const row of readme.matchAll(/^\| `(slack_[a-z_]+)`\s*\|[^|]*\|([^|]*)\|$/gm)) {
+    const documented = [...row[2].matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort();
+    const { bot, user = [] } = toolScopes[row[1]];
+    assert.deepEqual(documented, [...bot, ...user].sort(), row[1]);
   }
 });
