@@ -204,15 +204,22 @@ Deno.test("invalid arguments are refused with the field and the reason", async (
   assert.match(textOf(result), /Invalid arguments for slack_get_channel_history: limit:/);
 });
 
-Deno.test("no tool output ever contains a configured token", async () => {
+Deno.test("no tool output ever contains a configured token, even one Slack echoes back", async () => {
   await using stack = await startStack();
   const client = await stack.connect();
-  stack.emulator.failNext("users.list", { error: "invalid_auth" });
+  stack.emulator.failNext("users.list", { error: "invalid_auth xoxb-demo-bot-token" });
+  stack.emulator.failNext("search.messages", {
+    error: "missing_scope",
+    extra: { needed: "search:read for xoxp-demo-user-token" },
+  });
   const outputs = await Promise.all([
     call(client, "slack_get_users", {}),
     call(client, "slack_list_channels", {}),
     call(client, "slack_search_messages", { query: "x" }),
   ]);
+  assert.equal(outputs[0].isError, true);
+  assert.equal(outputs[2].isError, true);
+  assert.match(textOf(outputs[0]), /\[REDACTED\]/);
   const all = JSON.stringify(outputs);
-  assert.ok(!all.includes("xoxb-demo-bot-token") && !all.includes("xoxp-demo-user-token"));
+  assert.ok(!all.includes("xoxb-demo-bot-token") && !all.includes("xoxp-demo-user-token"), all);
 });

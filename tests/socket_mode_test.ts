@@ -10,7 +10,8 @@ import { type SocketModeOptions, startSocketMode } from "../src/events/socket_mo
 import { serveEmulator } from "../src/demo/emulator.ts";
 import { createSeedWorkspace, DEMO_INSTALLER_ID } from "../src/demo/seed.ts";
 import type { ServiceOverrides } from "../src/services.ts";
-import { configureLogging, redacted, stopLogging } from "../src/log/logger.ts";
+import { configureLogging, stopLogging } from "../src/log/logger.ts";
+import { redacted } from "../src/util/redact.ts";
 import { sleep } from "../src/util/sleep.ts";
 
 /** Polls `check` until it holds, failing after `timeoutMs`. */

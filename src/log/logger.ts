@@ -30,6 +30,7 @@ import {
 import { getFileSink } from "@logtape/file";
 import { DEFAULT_REDACT_FIELDS, redactByField, redactByPattern } from "@logtape/redaction";
 import { ConfigError } from "../config.ts";
+import { type Mask, masksFor, maskText, maskValue } from "../util/redact.ts";
 
 /** Logging settings (from `Config.log`) plus the secret values to mask. */
 export interface LoggingOptions {
@@ -42,61 +43,7 @@ export interface LoggingOptions {
   stream?: WritableStream<Uint8Array>;
 }
 
-/** What replaces a secret. */
-export const redacted = "[REDACTED]";
-
-/** A string pattern and what to put in its place. */
-interface Mask {
-  pattern: RegExp;
-  replacement: string;
-}
-
-/** Secret shapes masked whether configured or not. */
-const shapes: Mask[] = [
-  // Slack bot, user, app, refresh and config tokens.
-  { pattern: /\b(?:xox[abeoprs]|xapp)-[\w-]+/g, replacement: redacted },
-  { pattern: /\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, replacement: `$1 ${redacted}` },
-  // Slack request signatures (`X-Slack-Signature`).
-  { pattern: /\bv0=[0-9a-f]{64}\b/g, replacement: redacted },
-];
-
 const redactFields = [...DEFAULT_REDACT_FIELDS, /cookie/i, /signing/i];
-
-/** How deep the record walk goes; deeper values are left to the formatted-line pass. */
-const maxDepth = 8;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** The masks for `secrets` (too-short values would mask ordinary text) plus the shapes. */
-function masksFor(secrets: string[]): Mask[] {
-  const values = [...new Set(secrets.filter((s) => s.length >= 6))]
-    .sort((a, b) => b.length - a.length)
-    .map((secret) => ({ pattern: new RegExp(escapeRegExp(secret), "g"), replacement: redacted }));
-  return [...values, ...shapes];
-}
-
-function maskText(text: string, masks: Mask[]): string {
-  return masks.reduce((t, m) => t.replaceAll(m.pattern, m.replacement), text);
-}
-
-/** A copy of `value` with every string inside plain objects, arrays and errors masked. */
-function maskValue(value: unknown, masks: Mask[], depth = 0): unknown {
-  if (typeof value === "string") return maskText(value, masks);
-  if (depth >= maxDepth || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) {
-    const copy = new Error(maskText(value.message, masks));
-    copy.name = value.name;
-    copy.stack = value.stack === undefined ? undefined : maskText(value.stack, masks);
-    return copy;
-  }
-  if (Array.isArray(value)) return value.map((v) => maskValue(v, masks, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, maskValue(v, masks, depth + 1)]),
-  );
-}
 
 /** A sink as LogTape's factories return them: disposable, synchronously or not. */
 type DisposableSink = Sink & Partial<Disposable & AsyncDisposable>;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { configureLogging, logger, type LoggingOptions, redacted, stopLogging } from "./logger.ts";
+import { configureLogging, logger, type LoggingOptions, stopLogging } from "./logger.ts";
+import { redacted } from "../util/redact.ts";
 import { ConfigError } from "../config.ts";
 
 const secrets = {

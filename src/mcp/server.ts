@@ -19,6 +19,8 @@ import { ToolError } from "./tool.ts";
 import type { Services } from "../services.ts";
 import { SlackApiError } from "../slack/errors.ts";
 import { logger } from "../log/logger.ts";
+import { createRedactor } from "../util/redact.ts";
+import { secretSettings } from "../config.ts";
 
 /** Server name and version reported in `initialize`. */
 export const serverInfo = { name: "slack-mcp", version: "0.1.0" } as const;
@@ -103,6 +105,7 @@ export function createMcpServerFactory(
   const definitions = catalog.tools;
   const { config } = services;
   const log = logger("mcp");
+  const redact = createRedactor(secretSettings(config).map(([, value]) => value));
   const enabled = definitions.filter((t) =>
     !(config.slack.readOnly && !t.annotations.readOnlyHint)
   );
@@ -172,7 +175,11 @@ export function createMcpServerFactory(
         requestId: options.caller.requestId,
         clientId: options.caller.clientId,
       });
-      return result;
+      if (!result.isError) return result;
+      const content = result.content.map((c) =>
+        c.type === "text" ? { ...c, text: redact(c.text) } : c
+      );
+      return { ...result, content };
     };
     if (!tool) {
       const known = definitions.find((t) => t.name === name);

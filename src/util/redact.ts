@@ -1,0 +1,74 @@
+/**
+ * Masks secrets in text and values: every configured secret value, and the
+ * shapes of Slack tokens, bearer credentials and Slack signatures even when
+ * not configured. Shared by the logs and by tool error results.
+ * @module
+ */
+
+/** What replaces a secret. */
+export const redacted = "[REDACTED]";
+
+/** A string pattern and what to put in its place. */
+export interface Mask {
+  pattern: RegExp;
+  replacement: string;
+}
+
+/** Secret shapes masked whether configured or not. */
+const shapes: Mask[] = [
+  // Slack bot, user, app, refresh and config tokens.
+  { pattern: /\b(?:xox[abeoprs]|xapp)-[\w-]+/g, replacement: redacted },
+  { pattern: /\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, replacement: `$1 ${redacted}` },
+  // Slack request signatures (`X-Slack-Signature`).
+  { pattern: /\bv0=[0-9a-f]{64}\b/g, replacement: redacted },
+];
+
+/** How deep {@link maskValue} walks; deeper values are left to a later text pass. */
+const maxDepth = 8;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The masks for `secrets` (too-short values would mask ordinary text) plus the shapes. */
+export function masksFor(secrets: string[]): Mask[] {
+  const values = [...new Set(secrets.filter((s) => s.length >= 6))]
+    .sort((a, b) => b.length - a.length)
+    .map((secret) => ({ pattern: new RegExp(escapeRegExp(secret), "g"), replacement: redacted }));
+  return [...values, ...shapes];
+}
+
+/** `text` with every mask applied. */
+export function maskText(text: string, masks: Mask[]): string {
+  return masks.reduce((t, m) => t.replaceAll(m.pattern, m.replacement), text);
+}
+
+/** A copy of `value` with every string inside plain objects, arrays and errors masked. */
+export function maskValue(value: unknown, masks: Mask[], depth = 0): unknown {
+  if (typeof value === "string") return maskText(value, masks);
+  if (depth >= maxDepth || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) {
+    const copy = new Error(maskText(value.message, masks));
+    copy.name = value.name;
+    copy.stack = value.stack === undefined ? undefined : maskText(value.stack, masks);
+    return copy;
+  }
+  if (Array.isArray(value)) return value.map((v) => maskValue(v, masks, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, maskValue(v, masks, depth + 1)]),
+  );
+}
+
+/**
+ * A function masking `secrets` (and secret shapes) in a string.
+ *
+ * @example
+ * ```ts
+ * createRedactor(["xoxb-123"])("token xoxb-123"); // "token [REDACTED]"
+ * ```
+ */
+export function createRedactor(secrets: string[]): (text: string) => string {
+  const masks = masksFor(secrets);
+  return (text) => maskText(text, masks);
+}
