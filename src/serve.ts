@@ -86,7 +86,8 @@ export async function startServer(
     : {};
   const { services, factory, intake } = await createRuntime(config, overrides);
   const mcp = createMcpEndpoint({ factory, stateless: config.http.stateless });
-  let socketMode: SocketMode | undefined;
+  // Filled in once serving; readiness probes may come before that.
+  const events: { socket?: SocketMode } = {};
   const app = createApp({
     config,
     factory,
@@ -105,8 +106,8 @@ export async function startServer(
           ? { ok: true }
           : { ok: false, detail: String(r.reason?.message ?? r.reason) };
       const checks: ReadinessChecks = { slack: check(slack), store: check(store) };
-      if (socketMode) {
-        const state = socketMode.state();
+      if (events.socket) {
+        const state = events.socket.state();
         checks.socket_mode = state === "connected" ? { ok: true } : { ok: false, detail: state };
       }
       return checks;
@@ -121,7 +122,7 @@ export async function startServer(
   }, (request, info) => app.fetch(request, info));
   const address = await listening;
   // Started once serving, so a failed listen leaves no connection behind.
-  socketMode = startEventSocket(config, intake, overrides);
+  const socketMode = events.socket = startEventSocket(config, intake, overrides);
   const scheme = config.http.tls ? "https" : "http";
   const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   const url = `${scheme}://${host}:${address.port}`;
