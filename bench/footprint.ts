@@ -1,13 +1,13 @@
 /**
- * Start-up time and memory of the server as users run it (`main.ts --demo`
- * in its own process): spawn to first `/healthz` 200 vs a bare `Deno.serve`
- * script, and VmRSS idle vs after a long run of cached tool calls.
+ * Start-up time and memory of the server in its own process: `main.ts --demo`
+ * from spawn to the first `/healthz` 200 vs a bare `Deno.serve` script, and
+ * the VmRSS of `main.ts` idle vs after a long run of cached tool calls.
  * @module
  */
 import { median, round, runLoad } from "./load.ts";
 import { openChannel, toolCaller } from "./mcp_client.ts";
 import { spawnServer } from "./process.ts";
-import { historyCall, spawnDemo } from "./throughput.ts";
+import { historyCall, spawnMain } from "./target.ts";
 
 /** Results of {@link benchColdStart}: every run, in milliseconds. */
 export interface ColdStartResults {
@@ -22,7 +22,7 @@ export interface ColdStartResults {
  * after one untimed start of each (so module caches are warm for both).
  */
 export async function benchColdStart(runs: number): Promise<ColdStartResults> {
-  const server = () => spawnDemo();
+  const server = () => spawnServer({ script: "main.ts", args: ["--demo"] });
   const baseline = () => spawnServer({ script: "bench/baselines.ts", args: ["hello"] });
   const serverMs: number[] = [];
   const baselineMs: number[] = [];
@@ -44,6 +44,7 @@ export async function benchColdStart(runs: number): Promise<ColdStartResults> {
 /** Results of {@link benchMemory}. */
 export interface MemoryResults {
   idleMiB: number;
+  warmCalls: number;
   /** After the first `warmCalls` calls: the JIT, pools and caches have grown. */
   warmMiB: number;
   afterMiB: number;
@@ -56,14 +57,14 @@ export interface MemoryResults {
 }
 
 /**
- * A fresh demo server: RSS after it settles, after `warmCalls` cached history
+ * A fresh server: RSS after it settles, after `warmCalls` cached history
  * calls, and after `calls` in all, from `concurrency` stateful sessions (stops
  * early at `maxMs`; the report says how many calls were made).
  */
 export async function benchMemory(
   options: { calls: number; warmCalls: number; concurrency: number; maxMs: number },
 ): Promise<MemoryResults> {
-  const server = await spawnDemo();
+  const server = await spawnMain();
   try {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const idleMiB = await server.rssMiB();
@@ -87,6 +88,7 @@ export async function benchMemory(
     const growth = (from: number) => round((afterMiB / from - 1) * 100, 1);
     return {
       idleMiB: round(idleMiB, 1),
+      warmCalls: warm.requests,
       warmMiB: round(warmMiB, 1),
       afterMiB: round(afterMiB, 1),
       calls: warm.requests + rest.requests,

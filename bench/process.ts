@@ -1,8 +1,11 @@
 /**
  * Servers under test run in their own `deno run` process on a free loopback
  * port, so the load generator (this process) never shares their event loop,
- * and their RSS is the process's own (`/proc/<pid>/status`). The parent's
- * slack-mcp settings are blanked out: a child sees only what the bench gives.
+ * and their RSS and CPU time are the process's own (`/proc/<pid>/…`, Linux).
+ * The parent's slack-mcp settings are blanked out: a child sees only what the
+ * bench gives. A child's stderr (its log) goes straight to a file, as a log
+ * collector would take it: a pipe drained by this busy process would push
+ * back on the server's logger and distort both its speed and its memory.
  * @module
  */
 import { settingNames } from "../src/config.ts";
@@ -19,8 +22,8 @@ export interface ServerProcess {
   startupMs: number;
   /** Resident set size now, in MiB. */
   rssMiB(): Promise<number>;
-  /** The last few KiB the process wrote to stderr (for error messages). */
-  stderrTail(): string;
+  /** CPU time (user + system, all threads) used so far, in seconds. */
+  cpuSeconds(): Promise<number>;
   /** SIGTERM, then SIGKILL after 5 s; resolves when the process has exited. */
   stop(): Promise<void>;
 }
@@ -42,6 +45,16 @@ const blankSettings = Object.fromEntries(
   [...settingNames, "SLACK_TOKEN"].map((name) => [name, ""]),
 );
 
+/** Where children's logs go, one file per child, made with the first (see {@link removeLogs}). */
+let logDir: string | undefined;
+let children = 0;
+
+/** Deletes the children's logs (tens of MB after a full run); call when nothing failed. */
+export async function removeLogs(): Promise<void> {
+  if (logDir) await Deno.remove(logDir, { recursive: true });
+  logDir = undefined;
+}
+
 /** A TCP port nothing listens on right now. */
 export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -57,18 +70,17 @@ export async function rssMiB(pid: number): Promise<number> {
   return kib / 1024;
 }
 
-/** Keeps the last `max` characters of a byte stream, reading it to the end. */
-function tailOf(stream: ReadableStream<Uint8Array>, max = 4096): () => string {
-  let tail = "";
-  stream.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (chunk) => void (tail = (tail + chunk).slice(-max)) }),
-  ).catch(() => {});
-  return () => tail;
+/** User + system CPU time of process `pid`, in seconds (`/proc/<pid>/stat`, 100 ticks/s). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /**
- * Spawns `deno run -A …denoFlags <script> …args --port <free>` and waits until its
- * `/healthz` answers 200 (polled every 2 ms).
+ * Spawns `deno run -A …denoFlags <script> …args --port <free>` and waits
+ * until its `/healthz` answers 200 (polled every 2 ms).
  *
  * @example
  * ```ts
@@ -79,24 +91,28 @@ function tailOf(stream: ReadableStream<Uint8Array>, max = 4096): () => string {
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
+  logDir ??= await Deno.makeTempDir({ prefix: "slack-mcp-bench-" });
+  const log = `${logDir}/${++children}-${options.script.replace(/\W+/g, "_")}.log`;
+  const deno = [
+    Deno.execPath(),
+    "run",
+    "-A",
+    ...(options.denoFlags ?? []),
+    options.script,
+    ...(options.args ?? []),
+    "--port",
+    String(port),
+  ];
   const started = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      ...(options.denoFlags ?? []),
-      options.script,
-      ...(options.args ?? []),
-      "--port",
-      String(port),
-    ],
+  // `exec` keeps the PID: the shell only redirects stderr to the log file.
+  const child = new Deno.Command("/bin/sh", {
+    args: ["-c", 'log="$1"; shift; exec "$@" 2>"$log"', "sh", log, ...deno],
     cwd: repoRoot,
     env: { ...blankSettings, NO_COLOR: "1", ...options.env },
     stdin: "null",
     stdout: "null",
-    stderr: "piped",
+    stderr: "null",
   }).spawn();
-  const stderrTail = tailOf(child.stderr);
   let exited = false;
   const status = child.status.finally(() => (exited = true));
   const stop = async () => {
@@ -116,9 +132,8 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     if (ok) break;
     if (exited || performance.now() > deadline) {
       await stop();
-      throw new Error(
-        `${options.script} did not become healthy (exit ${(await status).code}): ${stderrTail()}`,
-      );
+      const tail = (await Deno.readTextFile(log).catch(() => "")).slice(-2000);
+      throw new Error(`${options.script} did not become healthy (see ${log}):\n${tail}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
@@ -127,7 +142,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     pid: child.pid,
     startupMs: performance.now() - started,
     rssMiB: () => rssMiB(child.pid),
-    stderrTail,
+    cpuSeconds: () => cpuSeconds(child.pid),
     stop,
   };
 }

@@ -1,17 +1,19 @@
 /**
- * Where a cached `tools/call` spends its time: runs the demo server under
- * `--cpu-prof`, loads it like `bench/run.ts` does (32 clients, cached history
- * reads), stops it, and prints the V8 CPU profile as a breakdown by owner
- * (our `src/` files, each npm package, Deno's runtime, GC) and the hottest
- * functions by self time.
+ * Where a request spends its time: runs `main.ts` (against the demo emulator)
+ * under `--cpu-prof`, loads it like `bench/run.ts` does (32 clients: cached
+ * history reads, or signed webhook events), stops it, and prints the V8 CPU
+ * profile as a breakdown by owner (our `src/` files, each npm package, Deno's
+ * runtime, GC) and the hottest functions by self time.
  *
- * Usage: `deno run -A bench/profile.ts [--stateless] [--seconds N]`, or
- * `deno run -A bench/profile.ts --read <file.cpuprofile>` to analyse a profile.
+ * Usage: `deno run -A bench/profile.ts [--stateless | --webhook] [--seconds N]`,
+ * or `deno run -A bench/profile.ts --read <file.cpuprofile>` to analyse a profile.
  * @module
  */
 import { round, runLoad } from "./load.ts";
 import { callTool, openChannel, toolCaller } from "./mcp_client.ts";
-import { historyCall, spawnDemo } from "./throughput.ts";
+import { deliverer, signedEvents } from "./events_client.ts";
+import { benchEnv, historyCall, spawnMain } from "./target.ts";
+import { removeLogs } from "./process.ts";
 
 interface ProfileNode {
   id: number;
@@ -112,27 +114,33 @@ if (import.meta.main) {
     print(JSON.parse(await Deno.readTextFile(Deno.args[readAt + 1])));
   } else {
     const stateless = Deno.args.includes("--stateless");
+    const webhook = Deno.args.includes("--webhook");
     const secondsAt = Deno.args.indexOf("--seconds");
     const seconds = secondsAt >= 0 ? Number(Deno.args[secondsAt + 1]) : 10;
     const dir = await Deno.makeTempDir({ prefix: "slack-mcp-profile-" });
-    const server = await spawnDemo(
+    const server = await spawnMain(
       stateless ? { MCP_STATELESS: "true" } : {},
       ["--cpu-prof", `--cpu-prof-dir=${dir}`],
     );
     const url = `${server.url}/mcp`;
-    const channels = await Promise.all(
-      Array.from({ length: 32 }, () => openChannel(url, stateless)),
-    );
-    await callTool(channels[0], historyCall.name, historyCall.args);
-    const callers = channels.map((c) => toolCaller(c, historyCall.name, historyCall.args));
-    const load = await runLoad({
-      concurrency: 32,
-      durationMs: seconds * 1000,
-      request: (client) => callers[client](),
-    });
-    console.log(`${stateless ? "Stateless" : "Stateful"}: ${JSON.stringify(load)}`);
+    const channels = webhook
+      ? []
+      : await Promise.all(Array.from({ length: 32 }, () => openChannel(url, stateless)));
+    let request: (client: number) => Promise<boolean>;
+    if (webhook) {
+      const events = await signedEvents(benchEnv.SLACK_SIGNING_SECRET, "profile", seconds * 5_000);
+      request = deliverer(`${server.url}/slack/events`, events);
+    } else {
+      await callTool(channels[0], historyCall.name, historyCall.args);
+      const callers = channels.map((c) => toolCaller(c, historyCall.name, historyCall.args));
+      request = (client) => callers[client]();
+    }
+    const load = await runLoad({ concurrency: 32, durationMs: seconds * 1000, request });
+    const scenario = webhook ? "Webhook" : stateless ? "Stateless" : "Stateful";
+    console.log(`${scenario}: ${JSON.stringify(load)}`);
     await Promise.all(channels.map((c) => c.close()));
     await server.stop();
+    await removeLogs();
     print(await newestProfile(dir));
   }
 }

@@ -94,6 +94,8 @@ export interface OutputSizeResults {
   /** Messages of the channel posted for the benchmark (the seed has fewer than 100). */
   posted: number;
   rawSlackBytes: number;
+  /** The raw JSON with what real Slack adds to user messages (see {@link slackShaped}). */
+  slackShapedBytes: number;
   textBytes: number;
   structuredBytes: number;
   /** The whole `CallToolResult` (text and structured together), as sent. */
@@ -101,6 +103,21 @@ export interface OutputSizeResults {
 }
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+
+/**
+ * A user's message as Slack's real API returns it, which the emulator trims:
+ * with its `client_msg_id` and the `rich_text` `blocks` repeating its text. An
+ * estimate of the real payload, for context (bot messages are left as they are).
+ */
+function slackShaped(message: Record<string, unknown>): Record<string, unknown> {
+  if (typeof message.user !== "string" || message.bot_id) return message;
+  const section = { type: "rich_text_section", elements: [{ type: "text", text: message.text }] };
+  return {
+    client_msg_id: crypto.randomUUID(),
+    ...message,
+    blocks: [{ type: "rich_text", block_id: "bench", elements: [section] }],
+  };
+}
 
 /**
  * `slack_get_channel_history` for 100 messages of #engineering vs the raw
@@ -126,7 +143,8 @@ export async function benchOutputSize(): Promise<OutputSizeResults> {
     { headers: { authorization: `Bearer ${demoTokens.bot}` } },
   );
   const rawText = await raw.text();
-  const rawMessages = (JSON.parse(rawText) as { messages: unknown[] }).messages.length;
+  const rawJson = JSON.parse(rawText) as { messages: Record<string, unknown>[] };
+  const rawMessages = rawJson.messages.length;
   const client = await stack.connect();
   const result = await call(client, "slack_get_channel_history", { channel_id: id, limit: count });
   const messages = (result.structuredContent!.messages as unknown[]).length;
@@ -137,6 +155,9 @@ export async function benchOutputSize(): Promise<OutputSizeResults> {
     messages,
     posted,
     rawSlackBytes: utf8Length(rawText),
+    slackShapedBytes: utf8Length(
+      JSON.stringify({ ...rawJson, messages: rawJson.messages.map(slackShaped) }),
+    ),
     textBytes: utf8Length(result.content.map((c) => (c.type === "text" ? c.text : "")).join("")),
     structuredBytes: utf8Length(JSON.stringify(result.structuredContent)),
     resultBytes: utf8Length(JSON.stringify(result)),

@@ -10,47 +10,27 @@
 import { type LoadResult, median, round, runLoad } from "./load.ts";
 import { callTool, messageText, openChannel, toolCaller } from "./mcp_client.ts";
 import { type ServerProcess, spawnServer } from "./process.ts";
-import { signSlackRequest } from "../src/slack/signature.ts";
-
-/** Settings of the server under test: the demo, with the per-client limit out of the way. */
-export const benchEnv = {
-  RATE_LIMIT_PER_MINUTE: "1000000000",
-  SLACK_SIGNING_SECRET: "bench-signing-secret-0123456789",
-};
-
-/** The demo server (`main.ts --demo`) in a child process. */
-export function spawnDemo(
-  env: Record<string, string> = {},
-  denoFlags: string[] = [],
-): Promise<ServerProcess> {
-  return spawnServer({
-    script: "main.ts",
-    args: ["--demo"],
-    env: { ...benchEnv, ...env },
-    denoFlags,
-  });
-}
-
-/** The cached read every client repeats. */
-export const historyCall = {
-  name: "slack_get_channel_history",
-  args: { channel_id: "general", limit: 20 },
-} as const;
+import { benchEnv, historyCall, spawnMain } from "./target.ts";
+import { deliverer, signedEvents } from "./events_client.ts";
 
 /** Median figures of one target over the rounds, plus every round. */
 export interface Measured {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** The server process's CPU time (user + system) per request, in µs. */
+  cpuUsPerRequest: number;
   errors: number;
-  rounds: LoadResult[];
+  rounds: (LoadResult & { cpuUsPerRequest: number })[];
 }
 
-function summarize(rounds: LoadResult[]): Measured {
+function summarize(rounds: Measured["rounds"]): Measured {
+  const middle = (pick: (r: Measured["rounds"][number]) => number) => median(rounds.map(pick));
   return {
-    perSecond: median(rounds.map((r) => r.perSecond)),
-    p50Ms: round(median(rounds.map((r) => r.p50Ms)), 3),
-    p99Ms: round(median(rounds.map((r) => r.p99Ms)), 3),
+    perSecond: middle((r) => r.perSecond),
+    p50Ms: round(middle((r) => r.p50Ms), 3),
+    p99Ms: round(middle((r) => r.p99Ms), 3),
+    cpuUsPerRequest: round(middle((r) => r.cpuUsPerRequest), 0),
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
     rounds,
   };
@@ -62,28 +42,38 @@ export interface RoundOptions {
   durationMs: number;
 }
 
-/**
- * Runs `rounds` rounds; in each, every target once, in order. `makeRequest`
- * builds a target's request function for one round (a fresh one each round).
- */
+/** One server to load: its process (for CPU time) and how to build a round's request function. */
+interface Target {
+  server: ServerProcess;
+  /** A fresh request function for one round. */
+  prepare(): Promise<(client: number) => Promise<boolean>>;
+}
+
+const warmupPerClient = 20;
+
+/** Runs `rounds` rounds; in each, every target once, in order. */
 async function interleaved<T extends string>(
-  targets: readonly T[],
+  targets: Record<T, Target>,
   concurrency: number,
   options: RoundOptions & { maxRequests?: number },
-  makeRequest: (target: T) => Promise<(client: number) => Promise<boolean>>,
 ): Promise<Record<T, Measured>> {
-  const results = Object.fromEntries(targets.map((t) => [t, [] as LoadResult[]])) as Record<
-    T,
-    LoadResult[]
-  >;
+  const names = Object.keys(targets) as T[];
+  const results = new Map<T, Measured["rounds"]>(names.map((t) => [t, []]));
   for (let i = 0; i < options.rounds; i++) {
-    for (const target of targets) {
-      results[target].push(
-        await runLoad({ ...options, concurrency, request: await makeRequest(target) }),
-      );
+    for (const name of names) {
+      const { server, prepare } = targets[name];
+      const request = await prepare();
+      const cpuBefore = await server.cpuSeconds();
+      const result = await runLoad({ ...options, concurrency, warmupPerClient, request });
+      const sent = result.requests + warmupPerClient * concurrency;
+      const cpuUsPerRequest = round(((await server.cpuSeconds()) - cpuBefore) * 1e6 / sent, 0);
+      results.get(name)!.push({ ...result, cpuUsPerRequest });
     }
   }
-  return Object.fromEntries(targets.map((t) => [t, summarize(results[t])])) as Record<T, Measured>;
+  return Object.fromEntries(names.map((t) => [t, summarize(results.get(t)!)])) as Record<
+    T,
+    Measured
+  >;
 }
 
 /** Results of {@link benchToolCalls}, per concurrency. */
@@ -101,8 +91,8 @@ export async function benchToolCalls(
   concurrencies: number[],
   options: RoundOptions,
 ): Promise<ToolCallResults> {
-  const stateful = await spawnDemo();
-  const stateless = await spawnDemo({ MCP_STATELESS: "true" });
+  const stateful = await spawnMain();
+  const stateless = await spawnMain({ MCP_STATELESS: "true" });
   let hono: ServerProcess | undefined;
   try {
     // Warm the cache (and measure the answer) on both servers.
@@ -132,66 +122,36 @@ export async function benchToolCalls(
         () => openChannel(`${stateful.url}/mcp`, false),
       ),
     );
-    const servers = { hono, stateful, stateless };
+    const each = (callers: (() => Promise<boolean>)[]) => (client: number) =>
+      callers[client % callers.length]();
+    const oneChannel = (server: ServerProcess) => async () =>
+      each([
+        toolCaller(
+          await openChannel(`${server.url}/mcp`, true),
+          historyCall.name,
+          historyCall.args,
+        ),
+      ]);
+    const targets = {
+      hono: { server: hono, prepare: oneChannel(hono) },
+      stateful: {
+        server: stateful,
+        prepare: () =>
+          Promise.resolve(
+            each(sessions.map((s) => toolCaller(s, historyCall.name, historyCall.args))),
+          ),
+      },
+      stateless: { server: stateless, prepare: oneChannel(stateless) },
+    };
     const byConcurrency: ToolCallResults["byConcurrency"] = {};
     for (const concurrency of concurrencies) {
-      byConcurrency[concurrency] = await interleaved(
-        ["hono", "stateful", "stateless"] as const,
-        concurrency,
-        options,
-        async (target) => {
-          const url = `${servers[target].url}/mcp`;
-          const callers = target === "stateful"
-            ? sessions.map((s) => toolCaller(s, historyCall.name, historyCall.args))
-            : [toolCaller(await openChannel(url, true), historyCall.name, historyCall.args)];
-          return (client) => callers[client % callers.length]();
-        },
-      );
+      byConcurrency[concurrency] = await interleaved(targets, concurrency, options);
     }
     await Promise.all(sessions.map((s) => s.close()));
     return { answerBytes, byConcurrency };
   } finally {
     await Promise.all([stateful.stop(), stateless.stop(), hono?.stop()]);
   }
-}
-
-/** One pre-signed webhook delivery. */
-interface SignedEvent {
-  body: string;
-  headers: Record<string, string>;
-}
-
-/** `count` distinct `message` events (unique `event_id`s), signed now. */
-async function signedEvents(secret: string, prefix: string, count: number) {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return await Promise.all(Array.from({ length: count }, async (_, i): Promise<SignedEvent> => {
-    const ts = `${timestamp}.${String(i).padStart(6, "0")}`;
-    const body = JSON.stringify({
-      token: "bench",
-      team_id: "T0BENCH00",
-      api_app_id: "A0BENCH00",
-      type: "event_callback",
-      event_id: `Ev${prefix}${i}`,
-      event_time: Number(timestamp),
-      event: {
-        type: "message",
-        channel: "C0BENCH00",
-        user: "U0BENCH00",
-        text: "a benchmark event",
-        ts,
-        event_ts: ts,
-        channel_type: "channel",
-      },
-    });
-    return {
-      body,
-      headers: {
-        "content-type": "application/json",
-        "x-slack-request-timestamp": timestamp,
-        "x-slack-signature": await signSlackRequest({ secret, timestamp, body }),
-      },
-    };
-  }));
 }
 
 /** Results of {@link benchWebhook}. */
@@ -206,30 +166,25 @@ export async function benchWebhook(
   options: RoundOptions & { eventsPerRound: number },
 ): Promise<WebhookResults> {
   const secret = benchEnv.SLACK_SIGNING_SECRET;
-  const server = await spawnDemo();
+  const server = await spawnMain();
   const hmac = await spawnServer({
     script: "bench/baselines.ts",
     args: ["hmac", "--secret", secret],
   });
-  let round = 0;
+  let batch = 0;
+  const deliveries = (target: ServerProcess) => async () =>
+    deliverer(
+      `${target.url}/slack/events`,
+      await signedEvents(secret, `${batch++}x`, options.eventsPerRound),
+    );
   try {
-    const warmupPerClient = 20;
     return await interleaved(
-      ["hmac", "server"] as const,
+      {
+        hmac: { server: hmac, prepare: deliveries(hmac) },
+        server: { server, prepare: deliveries(server) },
+      },
       concurrency,
       { ...options, maxRequests: options.eventsPerRound - warmupPerClient * concurrency },
-      async (target) => {
-        const url = `${(target === "hmac" ? hmac : server).url}/slack/events`;
-        const events = await signedEvents(secret, `${round++}x`, options.eventsPerRound);
-        let next = 0;
-        return async () => {
-          const event = events[next++];
-          if (!event) return false;
-          const response = await fetch(url, { method: "POST", ...event });
-          await response.body?.cancel();
-          return response.status === 200;
-        };
-      },
     );
   } finally {
     await Promise.all([server.stop(), hmac.stop()]);
