@@ -14,8 +14,6 @@ import {
 } from "./config.ts";
 import { configureLogging, logger, stopLogging } from "./log/logger.ts";
 import { type RunningServer, startServer } from "./serve.ts";
-import { serveStdio } from "./stdio.ts";
-import { startDemo } from "./demo/demo.ts";
 import { serverInfo } from "./mcp/server.ts";
 import { catalog } from "./mcp/catalog.ts";
 import { buildManifest } from "./manifest.ts";
@@ -114,9 +112,10 @@ async function run(config: Config): Promise<void> {
   });
   switch (config.mode) {
     case "stdio":
-      return await serveStdio(config);
+      // Each mode loads its own modules only (start-up time, memory).
+      return await (await import("./stdio.ts")).serveStdio(config);
     case "demo":
-      return stopOnSignal(await startDemo(config));
+      return stopOnSignal(await (await import("./demo/demo.ts")).startDemo(config));
     case "start":
       return stopOnSignal(await startServer(config));
   }

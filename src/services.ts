@@ -11,7 +11,6 @@ import { createPacer } from "./slack/pacer.ts";
 import { type Cache, createCache } from "./store/cache.ts";
 import { createMemoryStore } from "./store/memory_store.ts";
 import type { Store } from "./store/store.ts";
-import { createUpstashStore } from "./store/upstash_store.ts";
 import { logger } from "./log/logger.ts";
 import { fingerprint } from "./util/hash.ts";
 
@@ -40,7 +39,10 @@ export async function createServices(
 ): Promise<Services> {
   const now = overrides.now ?? Date.now;
   const store = overrides.store ??
-    (config.store.upstash ? createUpstashStore(config.store.upstash) : createMemoryStore({ now }));
+    (config.store.upstash
+      // Loaded only when configured: the Upstash clients cost start-up time and memory.
+      ? (await import("./store/upstash_store.ts")).createUpstashStore(config.store.upstash)
+      : createMemoryStore({ now }));
   // Cache entries and Slack budgets of one workspace token never serve another.
   const tokens = await fingerprint(
     `${config.slack.apiUrl}|${config.slack.botToken ?? ""}|${config.slack.userToken ?? ""}`,

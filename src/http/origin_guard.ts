@@ -34,6 +34,8 @@ function hostNameOf(url: string): string | undefined {
  * `null` (sandboxed frames, `file:`) and anything unparsable are refused.
  */
 export function isAllowedOrigin(origin: string, allowedOrigins: readonly string[] = []): boolean {
+  // No Origin (the CORS middleware asks with ""): nothing to allow, and no URL parse that throws.
+  if (!origin) return false;
   if (allowedOrigins.includes(origin)) return true;
   const name = hostNameOf(origin);
   return name !== undefined && /^https?:/.test(origin) && isLoopback(name);
@@ -53,6 +55,20 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
     [...allowedOrigins, options.publicUrl ?? ""].map(hostNameOf).filter(Boolean),
   );
   const checkHost = isLoopback(options.host);
+  /** Host header → whether it names this server; clients send a handful of distinct values. */
+  const hostVerdicts = new Map<string, boolean>();
+
+  function isOwnHost(host: string): boolean {
+    let verdict = hostVerdicts.get(host);
+    if (verdict === undefined) {
+      // Only host[:port] characters, so `evil.example@127.0.0.1` cannot parse as loopback.
+      const name = /^[\w.:[\]-]+$/.test(host) ? hostNameOf(`http://${host}`) : undefined;
+      verdict = name !== undefined && (isLoopback(name) || knownHosts.has(name));
+      if (hostVerdicts.size >= 256) hostVerdicts.clear();
+      hostVerdicts.set(host, verdict);
+    }
+    return verdict;
+  }
 
   function refuse(message: string, c: Context): never {
     logger("security").warn("Refused {method} {path}: {reason}", {
@@ -72,9 +88,7 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
     if (checkHost) {
       // The header first: in-process requests (`app.request`) carry it without a matching URL.
       const host = c.req.header("host") ?? new URL(c.req.url).host;
-      // Only host[:port] characters, so `evil.example@127.0.0.1` cannot parse as loopback.
-      const name = /^[\w.:[\]-]+$/.test(host) ? hostNameOf(`http://${host}`) : undefined;
-      if (name === undefined || !(isLoopback(name) || knownHosts.has(name))) {
+      if (!isOwnHost(host)) {
         refuse(`Host ${host} is not this server: add its origin to ALLOWED_ORIGINS`, c);
       }
     }

@@ -27,8 +27,7 @@ import {
   type TextFormatter,
   type TextFormatterOptions,
 } from "@logtape/logtape";
-import { getFileSink } from "@logtape/file";
-import { DEFAULT_REDACT_FIELDS, redactByField, redactByPattern } from "@logtape/redaction";
+import { DEFAULT_REDACT_FIELDS, redactByField } from "@logtape/redaction";
 import { ConfigError } from "../config.ts";
 import { type Mask, masksFor, maskText, maskValue } from "../util/redact.ts";
 
@@ -70,7 +69,9 @@ function redacting(sink: Sink, masks: Mask[]): Sink {
   return redactByField(maskRecords(sink, masks), { fieldPatterns: redactFields });
 }
 
-function openFileSink(path: string, formatter: TextFormatter): Sink {
+async function openFileSink(path: string, formatter: TextFormatter): Promise<Sink> {
+  // Loaded only when LOG_FILE is set.
+  const { getFileSink } = await import("@logtape/file");
   try {
     // Opened now, not on the first record, so a bad path stops startup with one clear line.
     return getFileSink(path, { formatter, lazy: false });
@@ -105,6 +106,17 @@ const jsonLine: TextFormatter = (record) =>
   });
 
 /**
+ * stderr, written synchronously. Deno completes async stderr writes about one
+ * per event-loop turn, so under load LogTape's queue of pending lines (and the
+ * heap) grows without bound; a synchronous write of a line takes microseconds.
+ */
+const stderrSync = new WritableStream<Uint8Array>({
+  write(chunk) {
+    for (let at = 0; at < chunk.length;) at += Deno.stderr.writeSync(chunk.subarray(at));
+  },
+});
+
+/**
  * Configures LogTape for the process. Safe to call again (tests do): the
  * previous sinks are flushed and released first, and the console stream is
  * only borrowed, never closed.
@@ -117,19 +129,17 @@ const jsonLine: TextFormatter = (record) =>
  */
 export async function configureLogging(options: LoggingOptions): Promise<void> {
   const masks = masksFor(options.secrets);
-  const formatter = redactByPattern(
-    options.format === "json"
-      ? jsonLine
-      : getTextFormatter({ timestamp: "date-time-tz", value: "bare", format: textLine }),
-    masks,
-  );
+  const format = options.format === "json"
+    ? jsonLine
+    : getTextFormatter({ timestamp: "date-time-tz", value: "bare", format: textLine });
+  const formatter = (record: LogRecord) => maskText(format(record), masks);
   // Dispose the old sinks first: they hold the lock on stderr's writer.
   await reset();
   const sinks: Record<string, Sink> = {};
   // The file first: if it fails, no stream writer is left locked.
-  if (options.file) sinks.file = redacting(openFileSink(options.file, formatter), masks);
+  if (options.file) sinks.file = redacting(await openFileSink(options.file, formatter), masks);
   sinks.console = redacting(
-    getStreamSink(options.stream ?? Deno.stderr.writable, { formatter, closeStream: false }),
+    getStreamSink(options.stream ?? stderrSync, { formatter, closeStream: false }),
     masks,
   );
   await configure({

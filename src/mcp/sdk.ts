@@ -13,6 +13,10 @@ export { Server } from "@modelcontextprotocol/sdk/server/index.js";
 export { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 // @ts-types="../../node_modules/@modelcontextprotocol/sdk/dist/esm/server/stdio.d.ts"
 export { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+// @ts-types="../../node_modules/@modelcontextprotocol/sdk/dist/esm/validation/ajv-provider.d.ts"
+export { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+// @ts-types="../../node_modules/@modelcontextprotocol/sdk/dist/esm/validation/types.d.ts"
+export type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 // @ts-types="../../node_modules/@modelcontextprotocol/sdk/dist/esm/types.d.ts"
 export {
   CallToolRequestSchema,

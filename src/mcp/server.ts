@@ -8,8 +8,10 @@
  */
 import { z } from "zod";
 import {
+  AjvJsonSchemaValidator,
   CallToolRequestSchema,
   type CallToolResult,
+  type jsonSchemaValidator,
   ListToolsRequestSchema,
   Server,
   type Tool,
@@ -119,6 +121,12 @@ export function createMcpServerFactory(
     annotations: { title: t.title, ...t.annotations },
   }));
   const listResult = { tools };
+  // Shared, and built on first use (never, unless a tool elicits): by default the SDK
+  // builds a new Ajv, compiling its meta-schemas, for every Server (every stateless request).
+  let ajv: AjvJsonSchemaValidator | undefined;
+  const validator: jsonSchemaValidator = {
+    getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema),
+  };
 
   async function allowedChannels(): Promise<Set<string>> {
     const ids = await Promise.all(
@@ -189,6 +197,13 @@ export function createMcpServerFactory(
           : `Unknown tool ${name}: call tools/list to see the available tools.`,
       ));
     }
+    // A timer cleared when the call ends: AbortSignal.timeout would keep every call's
+    // signals (and whatever listens to them) alive for the full 90 s.
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException("Tool call timed out", "TimeoutError")),
+      toolTimeoutMs,
+    );
     try {
       await checkRateLimit(options.caller.clientId);
       const parsed = tool.input.safeParse(args ?? {});
@@ -196,10 +211,9 @@ export function createMcpServerFactory(
         throw new ToolError(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
       }
       await checkWriteAllowed(tool, parsed.data);
-      const signal = AbortSignal.any([
-        options.signal ?? new AbortController().signal,
-        AbortSignal.timeout(toolTimeoutMs),
-      ]);
+      const signal = options.signal
+        ? AbortSignal.any([options.signal, deadline.signal])
+        : deadline.signal;
       const output = await tool.handler(parsed.data, {
         services,
         signal,
@@ -233,6 +247,8 @@ export function createMcpServerFactory(
       return outcome(errorResult(
         `${name} failed with an unexpected server error (request id ${options.caller.requestId}); the server log has the details.`,
       ));
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -246,6 +262,7 @@ export function createMcpServerFactory(
       },
       instructions:
         "Slack workspace tools. Channel parameters take an ID (C…) or a name (#general); user parameters take an ID (U…) or @handle.",
+      jsonSchemaValidator: validator,
     });
     server.setRequestHandler(ListToolsRequestSchema, () => listResult);
     server.setRequestHandler(CallToolRequestSchema, (request, extra) => {

@@ -30,14 +30,24 @@ export interface SignatureCheck {
 /** The verdict; `reason` is short and safe to log or return (it never echoes the signature). */
 export type SignatureVerdict = { ok: true } | { ok: false; reason: string };
 
+/** Imported keys by usage and secret: a process has one signing secret, imported once. */
+const keys = new Map<string, Promise<CryptoKey>>();
+
 function importKey(secret: string, usage: "sign" | "verify"): Promise<CryptoKey> {
-  return crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    [usage],
-  );
+  const id = `${usage}:${secret}`;
+  let key = keys.get(id);
+  if (!key) {
+    key = crypto.subtle.importKey(
+      "raw",
+      encoder.encode(secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      [usage],
+    );
+    if (keys.size >= 16) keys.clear();
+    keys.set(id, key);
+  }
+  return key;
 }
 
 function baseString(timestamp: string, body: Uint8Array): Uint8Array<ArrayBuffer> {

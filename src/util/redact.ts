@@ -38,8 +38,20 @@ export function masksFor(secrets: string[]): Mask[] {
   return [...values, ...shapes];
 }
 
+/**
+ * Per list of masks, one case-insensitive regex matching wherever any of them
+ * might: most text holds no secret, and is then scanned once, not once per mask.
+ */
+const candidates = new WeakMap<Mask[], RegExp>();
+
 /** `text` with every mask applied. */
 export function maskText(text: string, masks: Mask[]): string {
+  let candidate = candidates.get(masks);
+  if (!candidate) {
+    candidate = new RegExp(masks.map((m) => m.pattern.source).join("|"), "i");
+    candidates.set(masks, candidate);
+  }
+  if (!candidate.test(text)) return text;
   return masks.reduce((t, m) => t.replaceAll(m.pattern, m.replacement), text);
 }
 

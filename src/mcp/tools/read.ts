@@ -26,7 +26,7 @@ interface Page<T> {
   next_cursor?: string;
 }
 
-/** One cached page of `method`, trimmed by `pick` before caching. */
+/** One cached page of `method`, trimmed by `pick` and completed by `complete` before caching. */
 async function cachedPage<T, R>(
   services: Services,
   request: {
@@ -38,6 +38,8 @@ async function cachedPage<T, R>(
   },
   pick: (item: R) => T,
   signal: AbortSignal,
+  /** Adds what a hit must not look up again (authors' names): cached with the page. */
+  complete: (items: T[]) => Promise<T[]> = (items) => Promise.resolve(items),
 ) {
   return await services.cache.getOrLoad<Page<T>>(request.key, async () => {
     const page = await services.slack.call<SlackResponse & Record<string, unknown>>(
@@ -46,7 +48,7 @@ async function cachedPage<T, R>(
       { signal },
     );
     return {
-      items: (page[request.listKey] as R[] ?? []).map(pick),
+      items: await complete((page[request.listKey] as R[] ?? []).map(pick)),
       next_cursor: page.response_metadata?.next_cursor || undefined,
     };
   }, request.tags);
@@ -127,13 +129,12 @@ const historyOutput = z.object({
   ...cacheInfoSchema,
 });
 
-async function historyResult(
-  services: Services,
+function historyResult(
   channel: string,
   page: { value: Page<Message>; cached: boolean; ageSeconds: number },
   heading: string,
 ) {
-  const messages = await withNames(page.value.items, services.directory);
+  const messages = page.value.items;
   return {
     structured: {
       channel_id: channel,
@@ -176,8 +177,9 @@ export const getChannelHistory = defineTool({
       },
       toMessage,
       signal,
+      (messages) => withNames(messages, services.directory),
     );
-    return await historyResult(services, channel, page, `Messages in ${channel}, newest first`);
+    return historyResult(channel, page, `Messages in ${channel}, newest first`);
   },
 });
 
@@ -207,8 +209,9 @@ export const getThreadReplies = defineTool({
       },
       toMessage,
       signal,
+      (messages) => withNames(messages, services.directory),
     );
-    return await historyResult(services, channel, page, `Thread ${thread_ts} in ${channel}`);
+    return historyResult(channel, page, `Thread ${thread_ts} in ${channel}`);
   },
 });
 
