@@ -14,6 +14,7 @@ import {
   findUser,
   formatTs,
   lowerBound,
+  newConversation,
   nextTs,
   normalizeTs,
   permalink,
@@ -571,31 +572,16 @@ export const methods: Record<string, MethodSpec> = {
       validateChannelName(ctx, name);
       const created = Math.floor(ctx.now / 1000);
       const isPrivate = flag(ctx, "is_private");
-      const empty = { value: "", creator: "", last_set: 0 };
-      const channel = createChannel({
-        id: ctx.newId("C"),
-        name,
-        name_normalized: name,
-        created,
-        creator: ctx.actor.userId,
-        is_channel: true,
-        is_group: false,
-        is_im: false,
-        is_mpim: false,
-        is_private: isPrivate,
-        is_archived: false,
-        is_general: false,
-        is_shared: false,
-        is_org_shared: false,
-        is_ext_shared: false,
-        is_pending_ext_shared: false,
-        pending_shared: [],
-        parent_conversation: null,
-        unlinked: 0,
-        previous_names: [],
-        topic: { ...empty },
-        purpose: { ...empty },
-      }, []);
+      const channel = createChannel(
+        newConversation({
+          id: ctx.newId("C"),
+          name,
+          created,
+          creator: ctx.actor.userId,
+          isPrivate,
+        }),
+        [],
+      );
       ctx.workspace.channels.push(channel);
       if (!isPrivate) {
         const { id, created: at, creator } = channel.conversation;

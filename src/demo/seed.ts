@@ -10,6 +10,7 @@ import {
   type Conversation,
   createChannel,
   formatTs,
+  newConversation,
   nextTs,
   type Workspace,
   type WorkspaceChannel,
@@ -720,30 +721,17 @@ function conversation(spec: ChannelSpec, index: number, now: number): Conversati
   // Channels were created a few weeks apart, starting over a year ago.
   const created = Math.floor((now - (400 - index * 20) * DAY) / 1000);
   const topic = { value: spec.topic, creator: alice, last_set: created + 3600 };
-  return {
+  return newConversation({
     id: spec.id,
     name: spec.name,
-    name_normalized: spec.name,
     created,
     creator: alice,
-    is_channel: true,
-    is_group: false,
-    is_im: false,
-    is_mpim: false,
-    is_private: spec.isPrivate ?? false,
-    is_archived: spec.isArchived ?? false,
-    is_general: spec.isGeneral ?? false,
-    is_shared: false,
-    is_org_shared: false,
-    is_ext_shared: false,
-    is_pending_ext_shared: false,
-    pending_shared: [],
-    parent_conversation: null,
-    unlinked: 0,
-    previous_names: [],
+    isPrivate: spec.isPrivate,
+    isArchived: spec.isArchived,
+    isGeneral: spec.isGeneral,
     topic,
     purpose: { value: spec.purpose, creator: alice, last_set: created },
-  };
+  });
 }
 
 function react(

@@ -356,6 +356,45 @@ export function permalink(
     : base;
 }
 
+/** A conversation object with Slack's defaults for a plain channel; topic and purpose empty unless given. */
+export function newConversation(fields: {
+  id: string;
+  name: string;
+  created: number;
+  creator: string;
+  isPrivate?: boolean;
+  isArchived?: boolean;
+  isGeneral?: boolean;
+  topic?: TopicPurpose;
+  purpose?: TopicPurpose;
+}): Conversation {
+  const empty = { value: "", creator: "", last_set: 0 };
+  return {
+    id: fields.id,
+    name: fields.name,
+    name_normalized: fields.name,
+    created: fields.created,
+    creator: fields.creator,
+    is_channel: true,
+    is_group: false,
+    is_im: false,
+    is_mpim: false,
+    is_private: fields.isPrivate ?? false,
+    is_archived: fields.isArchived ?? false,
+    is_general: fields.isGeneral ?? false,
+    is_shared: false,
+    is_org_shared: false,
+    is_ext_shared: false,
+    is_pending_ext_shared: false,
+    pending_shared: [],
+    parent_conversation: null,
+    unlinked: 0,
+    previous_names: [],
+    topic: fields.topic ?? { ...empty },
+    purpose: fields.purpose ?? { ...empty },
+  };
+}
+
 /** An empty channel for `conversation`. */
 export function createChannel(conversation: Conversation, members: string[]): WorkspaceChannel {
   return { conversation, members, messages: [], threads: new Map(), lastTs: "" };
