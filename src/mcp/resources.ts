@@ -28,9 +28,9 @@ import { toMcpError } from "./mcp_error.ts";
 import { logger } from "../log/logger.ts";
 
 /** URI of the newest received event. */
-export const latestEventUri = "slack://events/latest";
+const latestEventUri = "slack://events/latest";
 /** URI template of a channel's recent messages. */
-export const historyUriTemplate = "slack://channels/{channel_id}/history";
+const historyUriTemplate = "slack://channels/{channel_id}/history";
 
 /** MCP's JSON-RPC code for "resource not found". */
 const resourceNotFound = -32002;

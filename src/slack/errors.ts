@@ -64,8 +64,6 @@ export class SlackApiError extends Error {
   readonly code: string;
   /** The Web API method, e.g. `conversations.history`. */
   readonly method: string;
-  /** What to do about it. */
-  readonly hint: string;
   /** For `ratelimited`: seconds Slack asked us to wait. */
   readonly retryAfterSeconds?: number;
 
@@ -84,7 +82,6 @@ export class SlackApiError extends Error {
     super(`Slack ${method} failed: ${code}. ${hint}`);
     this.code = code;
     this.method = method;
-    this.hint = hint;
     this.retryAfterSeconds = detail.retryAfterSeconds;
   }
 }

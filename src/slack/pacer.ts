@@ -15,7 +15,7 @@ import { logger } from "../log/logger.ts";
 const tier = { 1: 1, 2: 20, 3: 50, 4: 100 } as const;
 
 /** Per-method budgets; unlisted methods get Tier 3. */
-export const defaultMethodLimits: Readonly<Record<string, number>> = {
+const defaultMethodLimits: Readonly<Record<string, number>> = {
   "conversations.list": tier[2],
   "users.list": tier[2],
   "search.messages": tier[2],

@@ -8,7 +8,7 @@
 import { toHex } from "../util/hash.ts";
 
 /** Largest clock difference Slack allows between signing and checking. */
-export const maxSignatureAgeSeconds = 300;
+const maxSignatureAgeSeconds = 300;
 
 const encoder = new TextEncoder();
 const signaturePattern = /^v0=([0-9a-f]{64})$/i;

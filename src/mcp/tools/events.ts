@@ -11,12 +11,12 @@ import type { EventFilter, SlackEvent } from "../../events/event.ts";
 import { parseTime } from "../params.ts";
 
 /** Longest `slack_wait_for_event` waits, in seconds. */
-export const maxWaitSeconds = 60;
+const maxWaitSeconds = 60;
 /** How often a waiting call reports progress, so clients that reset timeouts on progress keep waiting. */
 const progressEveryMs = 10_000;
 
 /** A received event as the tools return it. */
-export const eventSchema = z.object({
+const eventSchema = z.object({
   event_id: z.string(),
   type: z.string().describe("Slack event type, e.g. message, app_mention, reaction_added"),
   subtype: z.string().optional().describe("Message subtype, e.g. message_changed, bot_message"),
@@ -55,7 +55,7 @@ async function filterOf(
 }
 
 /** `12:03:07 reaction_added :tada: in C0GENERAL by U0BOB0001 on 1764…` plus ids. */
-export function formatEvent(event: SlackEvent): string {
+function formatEvent(event: SlackEvent): string {
   const parts = [event.received_at.slice(0, 19).replace("T", " "), event.type];
   if (event.subtype) parts.push(`(${event.subtype})`);
   if (event.reaction) parts.push(`:${event.reaction}:`);
