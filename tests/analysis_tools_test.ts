@@ -117,5 +117,9 @@ Deno.test("prompts are listed, rendered with channel data, and channel names com
     argument: { name: "channel", value: "eng" },
   });
   assert.deepEqual(completion.completion.values, ["engineering"]);
-  await assert.rejects(client.getPrompt({ name: "summarize_channel", arguments: {} }), /channel/);
+  await assert.rejects(
+    client.getPrompt({ name: "summarize_channel", arguments: {} }),
+    (error: Error) =>
+      error.message === "MCP error -32602: Missing argument channel for summarize_channel",
+  );
 });

@@ -6,22 +6,18 @@
  */
 import {
   CompleteRequestSchema,
-  ErrorCode,
   GetPromptRequestSchema,
   type GetPromptResult,
   ListPromptsRequestSchema,
-  McpError,
   type Prompt,
 } from "./sdk.ts";
 import type { ServerExtension } from "./server.ts";
 import type { Services } from "../services.ts";
 import { analyzeChannel } from "./tools/analysis.ts";
 import { parseTime } from "./params.ts";
-import { toMcpError } from "./mcp_error.ts";
+import { invalidParams, toProtocolError } from "./mcp_error.ts";
 import { formatConversationSummary } from "../analysis/conversation.ts";
 import { getChannelHistory } from "./tools/read.ts";
-
-const invalidParams = ErrorCode.InvalidParams;
 
 interface PromptDefinition extends Prompt {
   render(args: Record<string, string>, services: Services): Promise<string>;
@@ -35,7 +31,7 @@ const noContext = {
 function days(value: string | undefined, fallback: number): number {
   const n = Number(value ?? fallback);
   if (!Number.isInteger(n) || n < 1 || n > 90) {
-    throw new McpError(invalidParams, `days must be a whole number from 1 to 90, got "${value}"`);
+    throw invalidParams(`days must be a whole number from 1 to 90, got "${value}"`);
   }
   return n;
 }
@@ -141,18 +137,18 @@ export const registerPrompts: ServerExtension = (server, services) => {
   server.setRequestHandler(ListPromptsRequestSchema, () => listResult);
   server.setRequestHandler(GetPromptRequestSchema, async (request): Promise<GetPromptResult> => {
     const prompt = prompts.find((p) => p.name === request.params.name);
-    if (!prompt) throw new McpError(invalidParams, `Unknown prompt ${request.params.name}`);
+    if (!prompt) throw invalidParams(`Unknown prompt ${request.params.name}`);
     const args = request.params.arguments ?? {};
     for (const argument of prompt.arguments ?? []) {
       if (argument.required && !args[argument.name]) {
-        throw new McpError(invalidParams, `Missing argument ${argument.name} for ${prompt.name}`);
+        throw invalidParams(`Missing argument ${argument.name} for ${prompt.name}`);
       }
     }
     let text;
     try {
       text = await prompt.render(args, services);
     } catch (error) {
-      throw toMcpError(`Rendering prompt ${prompt.name}`, error);
+      throw toProtocolError(`Rendering prompt ${prompt.name}`, error);
     }
     return {
       description: prompt.description,

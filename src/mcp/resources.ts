@@ -10,7 +10,6 @@
 import {
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
-  McpError,
   ReadResourceRequestSchema,
   type ReadResourceResult,
   type Resource,
@@ -24,7 +23,7 @@ import type { Services } from "../services.ts";
 import type { SlackEvent } from "../events/event.ts";
 import { historyChannel } from "../events/normalize.ts";
 import { getChannelHistory } from "./tools/read.ts";
-import { toMcpError } from "./mcp_error.ts";
+import { ProtocolError, toProtocolError } from "./mcp_error.ts";
 import { logger } from "../log/logger.ts";
 
 /** URI of the newest received event. */
@@ -62,7 +61,7 @@ function parseUri(uri: string): Target {
   if (uri === latestEventUri) return { kind: "latest" };
   const channel = historyUriPattern.exec(uri)?.[1];
   if (channel) return { kind: "history", channel: decodeURIComponent(channel) };
-  throw new McpError(
+  throw new ProtocolError(
     resourceNotFound,
     `Unknown resource ${uri}: use ${latestEventUri} or ${historyUriTemplate}`,
   );
@@ -146,7 +145,7 @@ export const registerResources: ServerExtension = (server, services) => {
     try {
       return await read(uri, services, extra.signal);
     } catch (error) {
-      throw toMcpError(`Reading ${uri}`, error);
+      throw toProtocolError(`Reading ${uri}`, error);
     }
   });
   server.setRequestHandler(SubscribeRequestSchema, async (request) => {
@@ -154,7 +153,7 @@ export const registerResources: ServerExtension = (server, services) => {
     try {
       await subscriptions.add(uri);
     } catch (error) {
-      throw toMcpError(`Reading ${uri}`, error);
+      throw toProtocolError(`Reading ${uri}`, error);
     }
     return {};
   });
