@@ -5,7 +5,8 @@
  * @module
  */
 import type { Services } from "../services.ts";
-import type { SlackMessage, SlackResponse } from "./types.ts";
+import type { SlackMessage } from "./types.ts";
+import { cachedPage } from "./cached_page.ts";
 
 /** Options of {@link loadConversation}. */
 export interface LoadOptions {
@@ -65,17 +66,16 @@ export async function loadConversation(
   let count = 0;
 
   async function page(method: string, params: Record<string, unknown>) {
-    const key = `${method}:${channel}:${JSON.stringify(params)}`;
-    const { value } = await services.cache.getOrLoad(key, async () => {
-      const body = await services.slack.call<
-        SlackResponse & { messages: SlackMessage[]; has_more?: boolean }
-      >(method, { channel, limit: 200, ...params }, { signal });
-      return {
-        messages: body.messages.map(slim),
-        cursor: body.response_metadata?.next_cursor || undefined,
-      };
-    }, [`history:${channel}`]);
-    options.onProgress?.(++pages, count += value.messages.length);
+    const { value } = await cachedPage(services, {
+      method,
+      key: `${method}:${channel}:${JSON.stringify(params)}`,
+      params: { channel, limit: 200, ...params },
+      listKey: "messages",
+      tags: [`history:${channel}`],
+      pick: slim,
+      signal,
+    });
+    options.onProgress?.(++pages, count += value.items.length);
     return value;
   }
 
@@ -89,8 +89,8 @@ export async function loadConversation(
       inclusive: true,
       cursor,
     });
-    messages.push(...result.messages);
-    cursor = result.cursor;
+    messages.push(...result.items);
+    cursor = result.next_cursor;
     if (cursor && count >= maxMessages) {
       truncated = { reason: `stopped at ${maxMessages} messages; narrow the range` };
       break;
@@ -107,8 +107,8 @@ export async function loadConversation(
       let threadCursor: string | undefined;
       do {
         const result = await page("conversations.replies", { ts: parent.ts, cursor: threadCursor });
-        thread.push(...result.messages.filter((m) => m.ts !== parent.ts));
-        threadCursor = result.cursor;
+        thread.push(...result.items.filter((m) => m.ts !== parent.ts));
+        threadCursor = result.next_cursor;
       } while (threadCursor);
       replies.set(parent.ts, thread);
       if (count >= maxMessages && next < parents.length) {

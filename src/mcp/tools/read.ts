@@ -16,43 +16,10 @@ import {
   withNames,
 } from "../format.ts";
 import type { SlackChannel, SlackMessage, SlackResponse, SlackUser } from "../../slack/types.ts";
+import { cachedPage, type Page } from "../../slack/cached_page.ts";
 import { displayName } from "../../slack/directory.ts";
-import type { Services } from "../../services.ts";
 
 const readOnly = { readOnlyHint: true, openWorldHint: true } as const;
-
-interface Page<T> {
-  items: T[];
-  next_cursor?: string;
-}
-
-/** One cached page of `method`, trimmed by `pick` and completed by `complete` before caching. */
-async function cachedPage<T, R>(
-  services: Services,
-  request: {
-    method: string;
-    key: string;
-    params: Record<string, unknown>;
-    listKey: string;
-    tags?: string[];
-  },
-  pick: (item: R) => T,
-  signal: AbortSignal,
-  /** Adds what a hit must not look up again (authors' names): cached with the page. */
-  complete: (items: T[]) => Promise<T[]> = (items) => Promise.resolve(items),
-) {
-  return await services.cache.getOrLoad<Page<T>>(request.key, async () => {
-    const page = await services.slack.call<SlackResponse & Record<string, unknown>>(
-      request.method,
-      request.params,
-      { signal },
-    );
-    return {
-      items: await complete((page[request.listKey] as R[] ?? []).map(pick)),
-      next_cursor: page.response_metadata?.next_cursor || undefined,
-    };
-  }, request.tags);
-}
 
 const channelSchema = z.object({
   id: z.string(),
@@ -93,18 +60,15 @@ export const listChannels = defineTool({
   }),
   annotations: readOnly,
   async handler({ limit, cursor }, { services, signal }) {
-    const { value, cached, ageSeconds } = await cachedPage(
-      services,
-      {
-        method: "conversations.list",
-        key: `channels:${limit}:${cursor ?? ""}`,
-        params: { limit, cursor, types: "public_channel,private_channel", exclude_archived: true },
-        listKey: "channels",
-        tags: ["channels"],
-      },
-      toChannel,
+    const { value, cached, ageSeconds } = await cachedPage(services, {
+      method: "conversations.list",
+      key: `channels:${limit}:${cursor ?? ""}`,
+      params: { limit, cursor, types: "public_channel,private_channel", exclude_archived: true },
+      listKey: "channels",
+      tags: ["channels"],
+      pick: toChannel,
       signal,
-    );
+    });
     const lines = value.items.map((c) =>
       `#${c.name} ${c.id}${c.is_private ? " (private)" : ""}${
         c.num_members === undefined ? "" : `, ${c.num_members} members`
@@ -166,19 +130,16 @@ export const getChannelHistory = defineTool({
   annotations: readOnly,
   async handler({ channel_id, limit, oldest, latest, cursor }, { services, signal }) {
     const channel = await services.directory.channelId(channel_id);
-    const page = await cachedPage(
-      services,
-      {
-        method: "conversations.history",
-        key: `history:${channel}:${limit}:${oldest ?? ""}:${latest ?? ""}:${cursor ?? ""}`,
-        params: { channel, limit, oldest, latest, cursor },
-        listKey: "messages",
-        tags: [`history:${channel}`],
-      },
-      toMessage,
+    const page = await cachedPage(services, {
+      method: "conversations.history",
+      key: `history:${channel}:${limit}:${oldest ?? ""}:${latest ?? ""}:${cursor ?? ""}`,
+      params: { channel, limit, oldest, latest, cursor },
+      listKey: "messages",
+      tags: [`history:${channel}`],
+      pick: toMessage,
       signal,
-      (messages) => withNames(messages, services.directory),
-    );
+      complete: (messages) => withNames(messages, services.directory),
+    });
     return historyResult(channel, page, `Messages in ${channel}, newest first`);
   },
 });
@@ -198,19 +159,16 @@ export const getThreadReplies = defineTool({
   annotations: readOnly,
   async handler({ channel_id, thread_ts, cursor }, { services, signal }) {
     const channel = await services.directory.channelId(channel_id);
-    const page = await cachedPage(
-      services,
-      {
-        method: "conversations.replies",
-        key: `replies:${channel}:${thread_ts}:${cursor ?? ""}`,
-        params: { channel, ts: thread_ts, limit: 200, cursor },
-        listKey: "messages",
-        tags: [`history:${channel}`],
-      },
-      toMessage,
+    const page = await cachedPage(services, {
+      method: "conversations.replies",
+      key: `replies:${channel}:${thread_ts}:${cursor ?? ""}`,
+      params: { channel, ts: thread_ts, limit: 200, cursor },
+      listKey: "messages",
+      tags: [`history:${channel}`],
+      pick: toMessage,
       signal,
-      (messages) => withNames(messages, services.directory),
-    );
+      complete: (messages) => withNames(messages, services.directory),
+    });
     return historyResult(channel, page, `Thread ${thread_ts} in ${channel}`);
   },
 });
@@ -256,17 +214,14 @@ export const getUsers = defineTool({
   }),
   annotations: readOnly,
   async handler({ limit, cursor }, { services, signal }) {
-    const { value, cached, ageSeconds } = await cachedPage(
-      services,
-      {
-        method: "users.list",
-        key: `users:${limit}:${cursor ?? ""}`,
-        params: { limit, cursor },
-        listKey: "members",
-      },
-      toUser,
+    const { value, cached, ageSeconds } = await cachedPage(services, {
+      method: "users.list",
+      key: `users:${limit}:${cursor ?? ""}`,
+      params: { limit, cursor },
+      listKey: "members",
+      pick: toUser,
       signal,
-    );
+    });
     const lines = value.items.map((u) =>
       `${u.display_name} @${u.name} ${u.id}${u.title ? ` — ${u.title}` : ""}${
         u.is_bot ? " (bot)" : ""
