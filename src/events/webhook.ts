@@ -123,7 +123,12 @@ export function createWebhook(
     };
     try {
       const outcome = await options.intake.accept(payload);
-      if (outcome === "duplicate") log.info("Acknowledged duplicate event {eventId}", retry);
+      security.info(
+        outcome === "duplicate"
+          ? "Accepted Slack webhook: duplicate event {eventId}, not stored again"
+          : "Accepted Slack webhook: event {eventId} ({type})",
+        { ...retry, type: payload.event?.type },
+      );
       return new Response(null, { status: 200 });
     } catch (error) {
       if (!(error instanceof IntakeRefusedError)) throw error;

@@ -158,7 +158,10 @@ export function createMcpServerFactory(
       );
       if (!result.allowed) {
         const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-        log.warn("Rate limit refused {clientId}", { clientId });
+        logger("security").warn("Rate limit refused {clientId}: retry in {seconds} s", {
+          clientId,
+          seconds,
+        });
         throw new RateLimitError(
           `Rate limit reached: at most ${config.rateLimitPerMinute} tool calls per minute per client. Retry in ${seconds} s.`,
           seconds,
