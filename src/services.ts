@@ -60,15 +60,10 @@ export async function createServices(
       prefix: `pace:${tokens}`,
       now,
     }),
-    onCall: ({ method, status, ms, error }) => {
-      if (error) {
-        log.warn("Slack {method} failed: {error} (HTTP {status})", { method, error, status });
-      } else {log.debug("Slack {method} {status} in {ms} ms", {
-          method,
-          status,
-          ms: Math.round(ms),
-        });}
-    },
+    onCall: ({ method, status, ms, error }) =>
+      error
+        ? log.warn("Slack {method} failed: {error} (HTTP {status})", { method, error, status })
+        : log.debug("Slack {method} {status} in {ms} ms", { method, status, ms: Math.round(ms) }),
   });
   const cache = createCache({
     store,

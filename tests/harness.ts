@@ -6,7 +6,7 @@
 import { loadConfig } from "../src/config.ts";
 import { type RunningServer, startServer } from "../src/serve.ts";
 import type { ServiceOverrides } from "../src/services.ts";
-import { serveEmulator } from "../src/demo/emulator.ts";
+import { defaultTokens as demoTokens, serveEmulator } from "../src/demo/emulator.ts";
 import { createSeedWorkspace } from "../src/demo/seed.ts";
 import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import type { CallToolResult } from "./sdk_client.ts";
@@ -15,11 +15,7 @@ import type { CallToolResult } from "./sdk_client.ts";
 export const seedNow = Date.UTC(2026, 10, 25, 12, 0, 0);
 
 /** Tokens the emulator accepts by default. */
-export const demoTokens = {
-  bot: "xoxb-demo-bot-token",
-  user: "xoxp-demo-user-token",
-  app: "xapp-demo-app-token",
-} as const;
+export { demoTokens };
 
 /** A running emulator + server pair. */
 export interface Stack {

@@ -97,30 +97,33 @@ export function createPacer(options: PacerOptions): SlackPacer {
     }
   }
 
-  async function wait(method: string, scope: string | undefined, signal?: AbortSignal) {
-    const perChannel = perChannelMethods.has(method) && scope !== undefined;
-    // Limit keys are namespaced by the store (`slack-mcp:rl:`); slot keys are plain keys.
-    const key = perChannel ? `slack-mcp:${prefix}:${method}:${scope}` : `${prefix}:${method}`;
+  /** Runs a budget wait; a store failure lets the call through. */
+  async function failOpen(wait: Promise<void>, signal?: AbortSignal) {
     try {
-      if (perChannel) await waitForSlot(method, key, signal);
-      else await waitForBudget(method, key, limits[method] ?? tier[3], signal);
+      await wait;
     } catch (error) {
       if (error instanceof SlackApiError || signal?.aborted) throw error;
-      // Fail open: Slack's own 429 + Retry-After handling still protects us.
+      // Slack's own 429 + Retry-After handling still protects us.
       log.warn("Slack budget check failed, calling without it: {error}", { error: String(error) });
     }
   }
 
   return {
     acquire(method, scope, signal) {
-      if (!perChannelMethods.has(method) || scope === undefined) return wait(method, scope, signal);
-      const key = `${method}:${scope}`;
-      const previous = queues.get(key) ?? Promise.resolve();
-      const mine = previous.catch(() => {}).then(() => wait(method, scope, signal));
+      if (!perChannelMethods.has(method) || scope === undefined) {
+        // Limit keys are namespaced by the store (`slack-mcp:rl:`).
+        const key = `${prefix}:${method}`;
+        return failOpen(waitForBudget(method, key, limits[method] ?? tier[3], signal), signal);
+      }
+      const slot = `slack-mcp:${prefix}:${method}:${scope}`;
+      const previous = queues.get(slot) ?? Promise.resolve();
+      const mine = previous.catch(() => {}).then(() =>
+        failOpen(waitForSlot(method, slot, signal), signal)
+      );
       const settled = mine.catch(() => {});
-      queues.set(key, settled);
+      queues.set(slot, settled);
       settled.then(() => {
-        if (queues.get(key) === settled) queues.delete(key);
+        if (queues.get(slot) === settled) queues.delete(slot);
       });
       return mine;
     },
