@@ -5,8 +5,8 @@
  * @module
  */
 import { type ServerProcess, spawnServer } from "./process.ts";
-import { serveEmulator } from "../src/demo/emulator.ts";
-import { createSeedWorkspace } from "../src/demo/seed.ts";
+import { serveEmulator } from "../src/slack_emulator/emulator.ts";
+import { createSeedWorkspace } from "../src/slack_emulator/seed.ts";
 import { demoTokens } from "../tests/harness.ts";
 
 /** Settings of the server under test: webhooks on, the per-client limit out of the way. */

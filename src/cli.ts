@@ -115,7 +115,7 @@ async function run(config: Config): Promise<void> {
       // Each mode loads its own modules only (start-up time, memory).
       return await (await import("./stdio.ts")).serveStdio(config);
     case "demo":
-      return stopOnSignal(await (await import("./demo/demo.ts")).startDemo(config));
+      return stopOnSignal(await (await import("./demo.ts")).startDemo(config));
     case "start":
       return stopOnSignal(await startServer(config));
   }

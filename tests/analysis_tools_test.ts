@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { call, seedNow, startStack, textOf } from "./harness.ts";
-import type { WorkspaceMessage } from "../src/demo/workspace.ts";
+import type { WorkspaceMessage } from "../src/slack_emulator/workspace.ts";
 
 const latest = Math.floor(seedNow / 1000);
 const oldest = latest - 7 * 86_400;

@@ -20,9 +20,9 @@ import { createIntake, type IntakeOptions } from "../src/events/intake.ts";
 import { createWebhook } from "../src/events/webhook.ts";
 import { createEventStream, type WritableEventStream } from "../src/events/event_stream.ts";
 import type { EventEnvelope } from "../src/events/normalize.ts";
-import { createEmulator, serveEmulator } from "../src/demo/emulator.ts";
-import { createSeedWorkspace, DEMO_INSTALLER_ID } from "../src/demo/seed.ts";
-import { startEventDelivery } from "../src/demo/event_delivery.ts";
+import { createEmulator, serveEmulator } from "../src/slack_emulator/emulator.ts";
+import { createSeedWorkspace, DEMO_INSTALLER_ID } from "../src/slack_emulator/seed.ts";
+import { startEventDelivery } from "../src/slack_emulator/event_delivery.ts";
 import { signSlackRequest, verifySlackSignature } from "../src/slack/signature.ts";
 import { createMemoryStore } from "../src/store/memory_store.ts";
 import {

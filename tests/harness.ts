@@ -6,8 +6,8 @@
 import { loadConfig } from "../src/config.ts";
 import { type RunningServer, startServer } from "../src/serve.ts";
 import type { ServiceOverrides } from "../src/services.ts";
-import { defaultTokens as demoTokens, serveEmulator } from "../src/demo/emulator.ts";
-import { createSeedWorkspace } from "../src/demo/seed.ts";
+import { defaultTokens as demoTokens, serveEmulator } from "../src/slack_emulator/emulator.ts";
+import { createSeedWorkspace } from "../src/slack_emulator/seed.ts";
 import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import type { CallToolResult } from "./sdk_client.ts";
 

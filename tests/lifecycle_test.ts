@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { demoTokens, seedNow, startStack } from "./harness.ts";
-import { serveEmulator } from "../src/demo/emulator.ts";
-import { createSeedWorkspace } from "../src/demo/seed.ts";
+import { serveEmulator } from "../src/slack_emulator/emulator.ts";
+import { createSeedWorkspace } from "../src/slack_emulator/seed.ts";
 import { createMemoryStore } from "../src/store/memory_store.ts";
 import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import { spawnServer } from "./server_process.ts";

@@ -5,8 +5,8 @@
  * process wrote (stdout, stderr, LOG_FILE) is searched for each secret.
  */
 import assert from "node:assert/strict";
-import { serveEmulator } from "../src/demo/emulator.ts";
-import { createSeedWorkspace } from "../src/demo/seed.ts";
+import { serveEmulator } from "../src/slack_emulator/emulator.ts";
+import { createSeedWorkspace } from "../src/slack_emulator/seed.ts";
 import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import { seedNow } from "./harness.ts";
 import { spawnServer } from "./server_process.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Client, StdioClientTransport } from "./sdk_client.ts";
-import { serveEmulator } from "../src/demo/emulator.ts";
-import { createSeedWorkspace } from "../src/demo/seed.ts";
+import { serveEmulator } from "../src/slack_emulator/emulator.ts";
+import { createSeedWorkspace } from "../src/slack_emulator/seed.ts";
 import { demoTokens, seedNow } from "./harness.ts";
 
 Deno.test("deno task stdio serves the same tools over stdin/stdout", async () => {

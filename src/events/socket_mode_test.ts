@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { backoffDelay, type SocketModeOptions, startSocketMode } from "./socket_mode.ts";
 import { IntakeRefusedError } from "./intake.ts";
 import { isEventEnvelope } from "./normalize.ts";
-import { defaultTokens, type EmulatorOptions, serveEmulator } from "../demo/emulator.ts";
-import { createSeedWorkspace, DEMO_INSTALLER_ID } from "../demo/seed.ts";
+import { defaultTokens, type EmulatorOptions, serveEmulator } from "../slack_emulator/emulator.ts";
+import { createSeedWorkspace, DEMO_INSTALLER_ID } from "../slack_emulator/seed.ts";
 import { sleep } from "../util/sleep.ts";
 
 /** Polls `check` until it holds, failing after `timeoutMs`. */

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createSlackClient } from "./client.ts";
 import { SlackApiError } from "./errors.ts";
-import { serveEmulator } from "../demo/emulator.ts";
-import { createSeedWorkspace } from "../demo/seed.ts";
+import { serveEmulator } from "../slack_emulator/emulator.ts";
+import { createSeedWorkspace } from "../slack_emulator/seed.ts";
 import type { SlackChannel, SlackResponse } from "./types.ts";
 
 const now = Date.UTC(2026, 10, 25, 12);

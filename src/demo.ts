@@ -5,11 +5,11 @@
  * every tool works with no Slack account and no network.
  * @module
  */
-import type { Config } from "../config.ts";
-import { type RunningServer, startServer } from "../serve.ts";
-import { defaultTokens as demoTokens, serveEmulator } from "./emulator.ts";
-import { createSeedWorkspace } from "./seed.ts";
-import { startEventDelivery, startSimulatedActivity } from "./event_delivery.ts";
+import type { Config } from "./config.ts";
+import { type RunningServer, startServer } from "./serve.ts";
+import { defaultTokens as demoTokens, serveEmulator } from "./slack_emulator/emulator.ts";
+import { createSeedWorkspace } from "./slack_emulator/seed.ts";
+import { startEventDelivery, startSimulatedActivity } from "./slack_emulator/event_delivery.ts";
 
 function banner(url: string, config: Config): string {
   const mcpUrl = `${url}/mcp`;
