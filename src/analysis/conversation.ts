@@ -19,7 +19,6 @@
  * @module
  */
 import { z } from "zod";
-import type { SlackMessage } from "../slack/types.ts";
 
 const countSchema = z.number().int().nonnegative();
 const HOUR_MS = 3_600_000;
@@ -34,9 +33,24 @@ const IGNORED_SUBTYPES = new Set([
   "message_replied",
 ]);
 
+/**
+ * The fields of a message the metrics read. Slack's own message objects
+ * (`conversations.history`, `conversations.replies`) fit it as they are; it is
+ * declared here so the analysis depends on no other layer.
+ */
+export interface AnalyzedMessage {
+  ts: string;
+  text: string;
+  user?: string;
+  bot_id?: string;
+  subtype?: string;
+  thread_ts?: string;
+  reactions?: { name: string; count: number; users: string[] }[];
+}
+
 /** The output of {@link analyzeConversation}; also the MCP tool's `outputSchema`. */
 export const conversationMetricsSchema = z.object({
-  channelId: z.string(),
+  channel_id: z.string(),
   range: z.object({
     oldest: z.number().describe("Unix seconds, included"),
     latest: z.number().describe("Unix seconds, included"),
@@ -44,50 +58,52 @@ export const conversationMetricsSchema = z.object({
     days: countSchema.describe("Calendar days the range touches in the timezone"),
   }),
   truncated: z.boolean().describe("True when the caller stopped fetching before the range's end"),
-  truncatedReason: z.string().nullable(),
+  truncated_reason: z.string().nullable(),
   volume: z.object({
     total: countSchema.describe("Messages in range: human + bot + system"),
-    topLevel: countSchema,
+    top_level: countSchema,
     replies: countSchema.describe("Thread replies, thread broadcasts included"),
     human: countSchema,
-    humanReplies: countSchema,
+    human_replies: countSchema,
     bot: countSchema,
     system: countSchema.describe("Joins, leaves, topic and other system subtypes"),
-    perDay: z.array(z.object({ date: z.string(), messages: countSchema }))
+    per_day: z.array(z.object({ date: z.string(), messages: countSchema }))
       .describe("Human messages per calendar date (YYYY-MM-DD), every date of the range"),
-    perHour: z.array(countSchema).describe("24 counts of human messages; index = local hour"),
-    busiestDay: z.object({ date: z.string(), messages: countSchema }).nullable(),
-    busiestHours: z.array(z.object({ hour: z.number().int(), messages: countSchema }))
+    per_hour: z.array(countSchema).describe("24 counts of human messages; index = local hour"),
+    per_weekday_hour: z.array(z.array(countSchema))
+      .describe("7 rows, Monday first, of 24 counts of human messages by local hour"),
+    busiest_day: z.object({ date: z.string(), messages: countSchema }).nullable(),
+    busiest_hours: z.array(z.object({ hour: z.number().int(), messages: countSchema }))
       .describe("Up to 3 hours with most human messages, ties by earlier hour"),
   }),
-  participantCount: countSchema.describe("Users who posted or reacted to a human message"),
+  participant_count: countSchema.describe("Users who posted or reacted to a human message"),
   participants: z.array(z.object({
     id: z.string(),
     name: z.string(),
     messages: countSchema,
-    topLevel: countSchema,
+    top_level: countSchema,
     replies: countSchema,
-    reactionsGiven: countSchema,
-    reactionsReceived: countSchema,
+    reactions_given: countSchema,
+    reactions_received: countSchema,
   })).describe("Top participants by human messages, ties by name then id"),
   threads: z.object({
     count: countSchema.describe("Human top-level messages with at least one human reply"),
-    meanReplies: z.number(),
-    medianReplies: z.number(),
-    replyRatio: z.number().describe("count / human top-level messages, 0 to 1"),
-    medianFirstReplySeconds: z.number().nullable()
+    mean_replies: z.number(),
+    median_replies: z.number(),
+    reply_ratio: z.number().describe("count / human top-level messages, 0 to 1"),
+    median_first_reply_seconds: z.number().nullable()
       .describe("Median delay to the first reply by someone other than the author"),
   }),
   reactions: z.object({
     total: countSchema,
-    perMessage: z.number().describe("Reactions per human message"),
-    topEmoji: z.array(z.object({ name: z.string(), count: countSchema })),
+    per_message: z.number().describe("Reactions per human message"),
+    top_emoji: z.array(z.object({ name: z.string(), count: countSchema })),
   }),
-  topMessages: z.array(z.object({
+  top_messages: z.array(z.object({
     ts: z.string(),
-    threadTs: z.string().optional(),
-    userId: z.string(),
-    userName: z.string(),
+    thread_ts: z.string().optional(),
+    user_id: z.string(),
+    user_name: z.string(),
     text: z.string(),
     replies: countSchema,
     reactions: countSchema,
@@ -102,9 +118,9 @@ export type ConversationMetrics = z.infer<typeof conversationMetricsSchema>;
 export interface ConversationInput {
   channelId: string;
   /** Top-level messages as `conversations.history` returns them, in any order. */
-  messages: SlackMessage[];
+  messages: AnalyzedMessage[];
   /** Replies by parent `thread_ts`, as `conversations.replies` returns them minus the parent. */
-  replies: Map<string, SlackMessage[]>;
+  replies: Map<string, AnalyzedMessage[]>;
   /** Unix seconds, both ends included. */
   range: { oldest: number; latest: number };
   /** IANA zone for days and hours; `"UTC"` by default. */
@@ -121,7 +137,7 @@ export interface ConversationInput {
 type Kind = "human" | "bot" | "system";
 
 interface Entry {
-  message: SlackMessage;
+  message: AnalyzedMessage;
   seconds: number;
   kind: Kind;
   threadTs?: string;
@@ -159,7 +175,8 @@ export function analyzeConversation(input: ConversationInput): ConversationMetri
   const dayCounts = new Array<number>(Math.floor(toLocal(latest * 1000) / DAY_MS) - firstDay + 1)
     .fill(0);
   const perHour = new Array<number>(24).fill(0);
-  const volume = { total: entries.length, topLevel: 0, replies: 0, human: 0, bot: 0, system: 0 };
+  const perWeekdayHour = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+  const volume = { total: entries.length, top_level: 0, replies: 0, human: 0, bot: 0, system: 0 };
   let humanReplyCount = 0;
   const people = new Map<string, Participant>();
   const person = (id: string) => {
@@ -169,10 +186,10 @@ export function analyzeConversation(input: ConversationInput): ConversationMetri
         id,
         name: nameOf(id),
         messages: 0,
-        topLevel: 0,
+        top_level: 0,
         replies: 0,
-        reactionsGiven: 0,
-        reactionsReceived: 0,
+        reactions_given: 0,
+        reactions_received: 0,
       };
       people.set(id, p);
     }
@@ -186,13 +203,16 @@ export function analyzeConversation(input: ConversationInput): ConversationMetri
   for (const entry of entries) {
     const isReply = entry.threadTs !== undefined;
     if (isReply) volume.replies++;
-    else volume.topLevel++;
+    else volume.top_level++;
     volume[entry.kind]++;
     if (entry.kind !== "human") continue;
 
     const local = toLocal(entry.seconds * 1000);
-    dayCounts[Math.floor(local / DAY_MS) - firstDay]++;
-    perHour[Math.floor((local % DAY_MS) / HOUR_MS)]++;
+    const day = Math.floor(local / DAY_MS);
+    const hour = Math.floor((local - day * DAY_MS) / HOUR_MS);
+    dayCounts[day - firstDay]++;
+    perHour[hour]++;
+    perWeekdayHour[mondayIndex(day)][hour]++;
 
     const author = person(entry.message.user!);
     author.messages++;
@@ -200,7 +220,7 @@ export function analyzeConversation(input: ConversationInput): ConversationMetri
       author.replies++;
       humanReplyCount++;
     } else {
-      author.topLevel++;
+      author.top_level++;
       parents.push(entry);
     }
 
@@ -209,9 +229,9 @@ export function analyzeConversation(input: ConversationInput): ConversationMetri
       reactions += reaction.count;
       const name = reaction.name.replace(/::skin-tone-\d$/, "");
       emoji.set(name, (emoji.get(name) ?? 0) + reaction.count);
-      for (const user of reaction.users) person(user).reactionsGiven++;
+      for (const user of reaction.users) person(user).reactions_given++;
     }
-    author.reactionsReceived += reactions;
+    author.reactions_received += reactions;
     reactionTotal += reactions;
     const replies = isReply ? 0 : humanReplies.get(entry.message.ts)?.length ?? 0;
     humans.push({ entry, replies, reactions });
@@ -241,9 +261,9 @@ export function analyzeConversation(input: ConversationInput): ConversationMetri
     .slice(0, topN)
     .map(({ entry, replies, reactions }) => ({
       ts: entry.message.ts,
-      ...(entry.threadTs === undefined ? {} : { threadTs: entry.threadTs }),
-      userId: entry.message.user!,
-      userName: nameOf(entry.message.user!),
+      ...(entry.threadTs === undefined ? {} : { thread_ts: entry.threadTs }),
+      user_id: entry.message.user!,
+      user_name: nameOf(entry.message.user!),
       text: clip(entry.message.text.replace(/\s+/g, " ").trim(), TEXT_LIMIT),
       replies,
       reactions,
@@ -251,27 +271,28 @@ export function analyzeConversation(input: ConversationInput): ConversationMetri
     }));
 
   return {
-    channelId: input.channelId,
+    channel_id: input.channelId,
     range: { oldest, latest, timezone, days: perDay.length },
     truncated: input.truncated !== undefined,
-    truncatedReason: input.truncated?.reason ?? null,
+    truncated_reason: input.truncated?.reason ?? null,
     volume: {
       ...volume,
-      humanReplies: humanReplyCount,
-      perDay,
-      perHour,
-      busiestDay: busiest.messages > 0 ? busiest : null,
-      busiestHours,
+      human_replies: humanReplyCount,
+      per_day: perDay,
+      per_hour: perHour,
+      per_weekday_hour: perWeekdayHour,
+      busiest_day: busiest.messages > 0 ? busiest : null,
+      busiest_hours: busiestHours,
     },
-    participantCount: participants.length,
+    participant_count: participants.length,
     participants: participants.slice(0, topN),
     threads: threadMetrics(parents, humanReplies),
     reactions: {
       total: reactionTotal,
-      perMessage: volume.human === 0 ? 0 : round2(reactionTotal / volume.human),
-      topEmoji,
+      per_message: volume.human === 0 ? 0 : round2(reactionTotal / volume.human),
+      top_emoji: topEmoji,
     },
-    topMessages,
+    top_messages: topMessages,
   };
 }
 
@@ -283,9 +304,9 @@ function collectEntries(input: ConversationInput) {
   const { oldest, latest } = input.range;
   const seen = new Set<string>();
   const entries: Entry[] = [];
-  const humanReplies = new Map<string, SlackMessage[]>();
+  const humanReplies = new Map<string, AnalyzedMessage[]>();
 
-  function add(message: SlackMessage, threadTs: string | undefined) {
+  function add(message: AnalyzedMessage, threadTs: string | undefined) {
     if (seen.has(message.ts) || IGNORED_SUBTYPES.has(message.subtype ?? "")) return;
     seen.add(message.ts);
     const kind = kindOf(message);
@@ -309,7 +330,7 @@ function collectEntries(input: ConversationInput) {
   return { entries, humanReplies };
 }
 
-function kindOf(message: SlackMessage): Kind {
+function kindOf(message: AnalyzedMessage): Kind {
   if (message.subtype !== undefined && !HUMAN_SUBTYPES.has(message.subtype)) return "system";
   if (message.subtype === "bot_message" || message.bot_id !== undefined || !message.user) {
     return "bot";
@@ -317,7 +338,7 @@ function kindOf(message: SlackMessage): Kind {
   return "human";
 }
 
-function threadMetrics(parents: Entry[], humanReplies: Map<string, SlackMessage[]>) {
+function threadMetrics(parents: Entry[], humanReplies: Map<string, AnalyzedMessage[]>) {
   const replyCounts: number[] = [];
   const firstReplyDelays: number[] = [];
   for (const parent of parents) {
@@ -334,10 +355,10 @@ function threadMetrics(parents: Entry[], humanReplies: Map<string, SlackMessage[
   const delay = median(firstReplyDelays);
   return {
     count,
-    meanReplies: count === 0 ? 0 : round2(replyCounts.reduce((a, b) => a + b, 0) / count),
-    medianReplies: median(replyCounts) ?? 0,
-    replyRatio: parents.length === 0 ? 0 : round2(count / parents.length),
-    medianFirstReplySeconds: delay === null ? null : Math.round(delay),
+    mean_replies: count === 0 ? 0 : round2(replyCounts.reduce((a, b) => a + b, 0) / count),
+    median_replies: median(replyCounts) ?? 0,
+    reply_ratio: parents.length === 0 ? 0 : round2(count / parents.length),
+    median_first_reply_seconds: delay === null ? null : Math.round(delay),
   };
 }
 
@@ -407,6 +428,11 @@ function offsetAt(format: Intl.DateTimeFormat, ms: number): number {
   return local - whole;
 }
 
+/** 0 for Monday: day 0 of the epoch, 1970-01-01, was a Thursday. */
+function mondayIndex(day: number): number {
+  return (((day + 3) % 7) + 7) % 7;
+}
+
 function isoDate(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
@@ -436,49 +462,49 @@ function compareText(a: string, b: string): number {
  */
 export function formatConversationSummary(m: ConversationMetrics): string {
   const { volume, threads, reactions } = m;
-  const first = volume.perDay[0].date;
-  const last = volume.perDay[volume.perDay.length - 1].date;
-  const posts = volume.human - volume.humanReplies;
+  const first = volume.per_day[0].date;
+  const last = volume.per_day[volume.per_day.length - 1].date;
+  const posts = volume.human - volume.human_replies;
   const lines = [
-    `Channel ${m.channelId}, ${first} to ${last} (${m.range.timezone}, ${
+    `Channel ${m.channel_id}, ${first} to ${last} (${m.range.timezone}, ${
       plural(m.range.days, "day")
     })`,
     `Messages: ${volume.total}: ${volume.human} human (${posts} posts, ` +
-    `${volume.humanReplies} replies), ${volume.bot} bot, ${volume.system} system`,
+    `${volume.human_replies} replies), ${volume.bot} bot, ${volume.system} system`,
   ];
-  if (volume.busiestDay) {
-    const hours = volume.busiestHours
+  if (volume.busiest_day) {
+    const hours = volume.busiest_hours
       .map((h) => `${String(h.hour).padStart(2, "0")}:00 (${h.messages})`).join(", ");
     lines.push(
-      `Busiest day: ${volume.busiestDay.date} (${volume.busiestDay.messages}); busiest hours: ${hours}`,
+      `Busiest day: ${volume.busiest_day.date} (${volume.busiest_day.messages}); busiest hours: ${hours}`,
     );
   }
-  if (m.participantCount > 0) {
+  if (m.participant_count > 0) {
     const top = m.participants.slice(0, 5).map((p) => `${p.name} ${p.messages}`).join(", ");
-    lines.push(`Participants: ${m.participantCount}; most active: ${top}`);
+    lines.push(`Participants: ${m.participant_count}; most active: ${top}`);
   }
-  const firstReply = threads.medianFirstReplySeconds === null
+  const firstReply = threads.median_first_reply_seconds === null
     ? "no replies by others"
-    : `median first reply ${formatDuration(threads.medianFirstReplySeconds)}`;
+    : `median first reply ${formatDuration(threads.median_first_reply_seconds)}`;
   lines.push(
-    `Threads: ${threads.count} (${Math.round(threads.replyRatio * 100)}% of posts answered), ` +
-      `replies per thread mean ${threads.meanReplies}, median ${threads.medianReplies}; ${firstReply}`,
+    `Threads: ${threads.count} (${Math.round(threads.reply_ratio * 100)}% of posts answered), ` +
+      `replies per thread mean ${threads.mean_replies}, median ${threads.median_replies}; ${firstReply}`,
   );
-  const emoji = reactions.topEmoji.slice(0, 5).map((e) => `:${e.name}: ${e.count}`).join(", ");
+  const emoji = reactions.top_emoji.slice(0, 5).map((e) => `:${e.name}: ${e.count}`).join(", ");
   lines.push(
-    `Reactions: ${reactions.total} (${reactions.perMessage} per message)` +
+    `Reactions: ${reactions.total} (${reactions.per_message} per message)` +
       (emoji ? `; top ${emoji}` : ""),
   );
-  for (const message of m.topMessages.slice(0, 3)) {
+  for (const message of m.top_messages.slice(0, 3)) {
     lines.push(
-      `Top: ${message.userName} "${clip(message.text, 60)}" ` +
+      `Top: ${message.user_name} "${clip(message.text, 60)}" ` +
         `(${plural(message.replies, "reply", "replies")}, ${
           plural(message.reactions, "reaction")
         })` +
         (message.permalink ? ` ${message.permalink}` : ` ts ${message.ts}`),
     );
   }
-  if (m.truncated) lines.push(`Truncated: ${m.truncatedReason}`);
+  if (m.truncated) lines.push(`Truncated: ${m.truncated_reason}`);
   return lines.join("\n");
 }
 

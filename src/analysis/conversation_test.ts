@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import type { SlackMessage } from "../slack/types.ts";
 import {
   analyzeConversation,
+  type AnalyzedMessage,
   type ConversationInput,
   conversationMetricsSchema,
   formatConversationSummary,
@@ -22,17 +22,22 @@ function at(iso: string): number {
   return Date.parse(iso) / 1000;
 }
 
+/** Message fields as Slack sends them, including some the analysis ignores. */
+type Extra = Partial<AnalyzedMessage> & Record<string, unknown>;
+
 /** A message at an ISO instant; `ts` keeps Slack's `seconds.micros` shape. */
-function msg(
-  iso: string,
-  user: string | undefined,
-  extra: Partial<SlackMessage> = {},
-): SlackMessage {
-  return { type: "message", ts: `${at(iso)}.000100`, user, text: "hi", ...extra };
+function msg(iso: string, user: string | undefined, extra: Extra = {}): AnalyzedMessage {
+  return {
+    type: "message",
+    ts: `${at(iso)}.000100`,
+    user,
+    text: "hi",
+    ...extra,
+  } as AnalyzedMessage;
 }
 
 /** A reply in the thread of `parent`. */
-function reply(parent: SlackMessage, iso: string, user: string, extra: Partial<SlackMessage> = {}) {
+function reply(parent: AnalyzedMessage, iso: string, user: string, extra: Extra = {}) {
   return msg(iso, user, { thread_ts: parent.ts, ...extra });
 }
 
@@ -47,11 +52,24 @@ function analyze(input: Partial<ConversationInput> & Pick<ConversationInput, "me
 }
 
 /** Non-empty hour buckets as `{ hour: count }`, to keep expectations readable. */
-function hours(perHour: number[]): Record<number, number> {
-  return Object.fromEntries(perHour.flatMap((count, hour) => count > 0 ? [[hour, count]] : []));
+function hours(per_hour: number[]): Record<number, number> {
+  return Object.fromEntries(per_hour.flatMap((count, hour) => count > 0 ? [[hour, count]] : []));
 }
 
 const zeroHours = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+const zeroWeek = Array.from({ length: 7 }, () => zeroHours);
+
+/** Non-empty weekday × hour cells as `"Mon 09": count`. */
+function cells(perWeekdayHour: number[][]): Record<string, number> {
+  const days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  return Object.fromEntries(
+    perWeekdayHour.flatMap((row, day) =>
+      row.flatMap((count, hour) =>
+        count > 0 ? [[`${days[day]} ${String(hour).padStart(2, "0")}`, count]] : []
+      )
+    ),
+  );
+}
 
 Deno.test("an empty channel lists every day of the range with zero figures", () => {
   const m = analyze({
@@ -59,34 +77,35 @@ Deno.test("an empty channel lists every day of the range with zero figures", () 
     range: { oldest: at("2024-05-01T00:00:00Z"), latest: at("2024-05-02T23:59:59Z") },
   });
   assert.deepEqual(m, {
-    channelId: "C1",
+    channel_id: "C1",
     range: { oldest: 1714521600, latest: 1714694399, timezone: "UTC", days: 2 },
     truncated: false,
-    truncatedReason: null,
+    truncated_reason: null,
     volume: {
       total: 0,
-      topLevel: 0,
+      top_level: 0,
       replies: 0,
       human: 0,
-      humanReplies: 0,
+      human_replies: 0,
       bot: 0,
       system: 0,
-      perDay: [{ date: "2024-05-01", messages: 0 }, { date: "2024-05-02", messages: 0 }],
-      perHour: zeroHours,
-      busiestDay: null,
-      busiestHours: [],
+      per_day: [{ date: "2024-05-01", messages: 0 }, { date: "2024-05-02", messages: 0 }],
+      per_hour: zeroHours,
+      per_weekday_hour: zeroWeek,
+      busiest_day: null,
+      busiest_hours: [],
     },
-    participantCount: 0,
+    participant_count: 0,
     participants: [],
     threads: {
       count: 0,
-      meanReplies: 0,
-      medianReplies: 0,
-      replyRatio: 0,
-      medianFirstReplySeconds: null,
+      mean_replies: 0,
+      median_replies: 0,
+      reply_ratio: 0,
+      median_first_reply_seconds: null,
     },
-    reactions: { total: 0, perMessage: 0, topEmoji: [] },
-    topMessages: [],
+    reactions: { total: 0, per_message: 0, top_emoji: [] },
+    top_messages: [],
   });
 });
 
@@ -94,37 +113,39 @@ Deno.test("one message fills its day, its hour and one participant", () => {
   const m = analyze({ messages: [msg("2024-05-01T09:15:00Z", "U1")] });
   assert.deepEqual(m.volume, {
     total: 1,
-    topLevel: 1,
+    top_level: 1,
     replies: 0,
     human: 1,
-    humanReplies: 0,
+    human_replies: 0,
     bot: 0,
     system: 0,
-    perDay: [{ date: "2024-05-01", messages: 1 }],
-    perHour: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-    busiestDay: { date: "2024-05-01", messages: 1 },
-    busiestHours: [{ hour: 9, messages: 1 }],
+    per_day: [{ date: "2024-05-01", messages: 1 }],
+    per_hour: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    // 2024-05-01 was a Wednesday.
+    per_weekday_hour: zeroWeek.map((row, day) => day === 2 ? row.with(9, 1) : row),
+    busiest_day: { date: "2024-05-01", messages: 1 },
+    busiest_hours: [{ hour: 9, messages: 1 }],
   });
   assert.deepEqual(m.participants, [
     {
       id: "U1",
       name: "Ana",
       messages: 1,
-      topLevel: 1,
+      top_level: 1,
       replies: 0,
-      reactionsGiven: 0,
-      reactionsReceived: 0,
+      reactions_given: 0,
+      reactions_received: 0,
     },
   ]);
-  assert.equal(m.participantCount, 1);
+  assert.equal(m.participant_count, 1);
   assert.deepEqual(m.threads, {
     count: 0,
-    meanReplies: 0,
-    medianReplies: 0,
-    replyRatio: 0,
-    medianFirstReplySeconds: null,
+    mean_replies: 0,
+    median_replies: 0,
+    reply_ratio: 0,
+    median_first_reply_seconds: null,
   });
-  assert.deepEqual(m.topMessages, []);
+  assert.deepEqual(m.top_messages, []);
 });
 
 Deno.test("an edited message counts once and deleted placeholders do not count", () => {
@@ -147,12 +168,12 @@ Deno.test("an edited message counts once and deleted placeholders do not count",
     ]]]),
   });
   assert.deepEqual(
-    [m.volume.total, m.volume.topLevel, m.volume.replies, m.volume.human, m.volume.system],
+    [m.volume.total, m.volume.top_level, m.volume.replies, m.volume.human, m.volume.system],
     [3, 1, 2, 3, 0],
   );
   // The deleted parent's surviving replies count, but there is no thread to credit.
   assert.equal(m.threads.count, 0);
-  assert.equal(m.threads.replyRatio, 0);
+  assert.equal(m.threads.reply_ratio, 0);
   assert.deepEqual(m.participants.map((p) => [p.id, p.messages]), [["U1", 1], ["U2", 1], [
     "U3",
     1,
@@ -178,46 +199,50 @@ Deno.test("bot messages are counted apart and left out of engagement", () => {
     ]),
   });
   assert.deepEqual(
-    [m.volume.total, m.volume.topLevel, m.volume.replies, m.volume.human, m.volume.humanReplies],
+    [m.volume.total, m.volume.top_level, m.volume.replies, m.volume.human, m.volume.human_replies],
     [5, 3, 2, 2, 1],
   );
   assert.deepEqual([m.volume.bot, m.volume.system], [3, 0]);
-  assert.deepEqual(hours(m.volume.perHour), { 9: 2 });
+  assert.deepEqual(hours(m.volume.per_hour), { 9: 2 });
   // A bot's reply does not make a thread; a human reply to a bot post is no human thread.
   assert.equal(m.threads.count, 0);
-  assert.equal(m.threads.replyRatio, 0);
-  assert.deepEqual(m.reactions, { total: 2, perMessage: 1, topEmoji: [{ name: "+1", count: 2 }] });
-  assert.equal(m.participantCount, 3);
+  assert.equal(m.threads.reply_ratio, 0);
+  assert.deepEqual(m.reactions, {
+    total: 2,
+    per_message: 1,
+    top_emoji: [{ name: "+1", count: 2 }],
+  });
+  assert.equal(m.participant_count, 3);
   assert.deepEqual(m.participants, [
     {
       id: "U1",
       name: "Ana",
       messages: 1,
-      topLevel: 1,
+      top_level: 1,
       replies: 0,
-      reactionsGiven: 0,
-      reactionsReceived: 2,
+      reactions_given: 0,
+      reactions_received: 2,
     },
     {
       id: "U2",
       name: "Bob",
       messages: 1,
-      topLevel: 0,
+      top_level: 0,
       replies: 1,
-      reactionsGiven: 1,
-      reactionsReceived: 0,
+      reactions_given: 1,
+      reactions_received: 0,
     },
     {
       id: "U3",
       name: "Cy",
       messages: 0,
-      topLevel: 0,
+      top_level: 0,
       replies: 0,
-      reactionsGiven: 1,
-      reactionsReceived: 0,
+      reactions_given: 1,
+      reactions_received: 0,
     },
   ]);
-  assert.deepEqual(m.topMessages.map((t) => [t.userId, t.replies, t.reactions]), [["U1", 0, 2]]);
+  assert.deepEqual(m.top_messages.map((t) => [t.user_id, t.replies, t.reactions]), [["U1", 0, 2]]);
 });
 
 Deno.test("system subtypes such as joins and topic changes are counted apart", () => {
@@ -230,12 +255,12 @@ Deno.test("system subtypes such as joins and topic changes are counted apart", (
     ],
   });
   assert.deepEqual(
-    [m.volume.total, m.volume.topLevel, m.volume.human, m.volume.bot, m.volume.system],
+    [m.volume.total, m.volume.top_level, m.volume.human, m.volume.bot, m.volume.system],
     [4, 4, 1, 0, 3],
   );
-  assert.deepEqual(hours(m.volume.perHour), { 9: 1 });
+  assert.deepEqual(hours(m.volume.per_hour), { 9: 1 });
   assert.deepEqual(m.participants.map((p) => p.id), ["U1"]);
-  assert.equal(m.threads.replyRatio, 0);
+  assert.equal(m.threads.reply_ratio, 0);
 });
 
 Deno.test("a thread broadcast counts once, as a reply, whether or not its thread was fetched", () => {
@@ -254,61 +279,61 @@ Deno.test("a thread broadcast counts once, as a reply, whether or not its thread
     replies: new Map([[question.ts, [question, answer, broadcast]]]),
   });
   assert.deepEqual(
-    [m.volume.total, m.volume.topLevel, m.volume.replies, m.volume.human, m.volume.humanReplies],
+    [m.volume.total, m.volume.top_level, m.volume.replies, m.volume.human, m.volume.human_replies],
     [5, 2, 3, 5, 3],
   );
   assert.deepEqual(m.threads, {
     count: 2,
-    meanReplies: 1.5,
-    medianReplies: 1.5,
-    replyRatio: 1,
-    medianFirstReplySeconds: 1050,
+    mean_replies: 1.5,
+    median_replies: 1.5,
+    reply_ratio: 1,
+    median_first_reply_seconds: 1050,
   });
   assert.deepEqual(m.reactions, {
     total: 1,
-    perMessage: 0.2,
-    topEmoji: [{ name: "tada", count: 1 }],
+    per_message: 0.2,
+    top_emoji: [{ name: "tada", count: 1 }],
   });
   assert.deepEqual(m.participants, [
     {
       id: "U2",
       name: "Bob",
       messages: 2,
-      topLevel: 0,
+      top_level: 0,
       replies: 2,
-      reactionsGiven: 0,
-      reactionsReceived: 0,
+      reactions_given: 0,
+      reactions_received: 0,
     },
     {
       id: "U1",
       name: "Ana",
       messages: 1,
-      topLevel: 1,
+      top_level: 1,
       replies: 0,
-      reactionsGiven: 1,
-      reactionsReceived: 0,
+      reactions_given: 1,
+      reactions_received: 0,
     },
     {
       id: "U3",
       name: "Cy",
       messages: 1,
-      topLevel: 0,
+      top_level: 0,
       replies: 1,
-      reactionsGiven: 0,
-      reactionsReceived: 1,
+      reactions_given: 0,
+      reactions_received: 1,
     },
     {
       id: "U4",
       name: "Dee",
       messages: 1,
-      topLevel: 1,
+      top_level: 1,
       replies: 0,
-      reactionsGiven: 0,
-      reactionsReceived: 0,
+      reactions_given: 0,
+      reactions_received: 0,
     },
   ]);
   assert.deepEqual(
-    m.topMessages.map((t) => [t.ts, t.threadTs, t.replies, t.reactions]),
+    m.top_messages.map((t) => [t.ts, t.thread_ts, t.replies, t.reactions]),
     [[question.ts, undefined, 2, 0], [broadcast.ts, question.ts, 0, 1], [
       unfetched.ts,
       undefined,
@@ -335,25 +360,25 @@ Deno.test("replies outside the range are not counted but still answer threads of
     ]),
   });
   assert.deepEqual(
-    [m.volume.total, m.volume.topLevel, m.volume.replies, m.volume.human, m.volume.humanReplies],
+    [m.volume.total, m.volume.top_level, m.volume.replies, m.volume.human, m.volume.human_replies],
     [3, 1, 2, 3, 2],
   );
-  assert.deepEqual(m.volume.perDay, [{ date: "2024-05-01", messages: 3 }]);
-  assert.deepEqual(hours(m.volume.perHour), { 0: 1, 23: 2 });
+  assert.deepEqual(m.volume.per_day, [{ date: "2024-05-01", messages: 3 }]);
+  assert.deepEqual(hours(m.volume.per_hour), { 0: 1, 23: 2 });
   // The author's own reply is not a first reply: U2 answered two hours later.
   assert.deepEqual(m.threads, {
     count: 1,
-    meanReplies: 2,
-    medianReplies: 2,
-    replyRatio: 1,
-    medianFirstReplySeconds: 7200,
+    mean_replies: 2,
+    median_replies: 2,
+    reply_ratio: 1,
+    median_first_reply_seconds: 7200,
   });
-  assert.deepEqual(m.participants.map((p) => [p.id, p.topLevel, p.replies]), [["U1", 1, 1], [
+  assert.deepEqual(m.participants.map((p) => [p.id, p.top_level, p.replies]), [["U1", 1, 1], [
     "U2",
     0,
     1,
   ]]);
-  assert.deepEqual(m.topMessages.map((t) => [t.ts, t.replies]), [[post.ts, 2]]);
+  assert.deepEqual(m.top_messages.map((t) => [t.ts, t.replies]), [[post.ts, 2]]);
 });
 
 Deno.test("days and hours follow the timezone across a DST start and a half-hour offset", () => {
@@ -366,29 +391,75 @@ Deno.test("days and hours follow the timezone across a DST start and a half-hour
   ];
   const range = { oldest: at("2024-03-09T00:00:00Z"), latest: at("2024-03-10T23:59:59Z") };
   const utc = analyze({ messages, range, timezone: "UTC" });
-  assert.deepEqual(utc.volume.perDay, [
+  assert.deepEqual(utc.volume.per_day, [
     { date: "2024-03-09", messages: 2 },
     { date: "2024-03-10", messages: 3 },
   ]);
-  assert.deepEqual(hours(utc.volume.perHour), { 3: 1, 6: 1, 7: 1, 18: 1, 19: 1 });
+  assert.deepEqual(hours(utc.volume.per_hour), { 3: 1, 6: 1, 7: 1, 18: 1, 19: 1 });
 
   const newYork = analyze({ messages, range, timezone: "America/New_York" });
-  assert.deepEqual(newYork.volume.perDay, [
+  assert.deepEqual(newYork.volume.per_day, [
     { date: "2024-03-08", messages: 0 },
     { date: "2024-03-09", messages: 3 },
     { date: "2024-03-10", messages: 2 },
   ]);
-  assert.deepEqual(hours(newYork.volume.perHour), { 1: 1, 3: 1, 13: 1, 14: 1, 22: 1 });
-  assert.deepEqual(newYork.volume.busiestDay, { date: "2024-03-09", messages: 3 });
+  assert.deepEqual(hours(newYork.volume.per_hour), { 1: 1, 3: 1, 13: 1, 14: 1, 22: 1 });
+  assert.deepEqual(newYork.volume.busiest_day, { date: "2024-03-09", messages: 3 });
   assert.equal(newYork.range.days, 3);
 
   const kolkata = analyze({ messages, range, timezone: "Asia/Kolkata" });
-  assert.deepEqual(kolkata.volume.perDay, [
+  assert.deepEqual(kolkata.volume.per_day, [
     { date: "2024-03-09", messages: 1 },
     { date: "2024-03-10", messages: 4 },
     { date: "2024-03-11", messages: 0 },
   ]);
-  assert.deepEqual(hours(kolkata.volume.perHour), { 0: 1, 8: 1, 12: 1, 13: 1, 23: 1 });
+  assert.deepEqual(hours(kolkata.volume.per_hour), { 0: 1, 8: 1, 12: 1, 13: 1, 23: 1 });
+});
+
+Deno.test("weekday × hour counts match a hand count, Monday first, in the timezone", () => {
+  // Sunday 2024-03-03 to Monday 2024-03-11, across New York's DST start on Sunday 03-10.
+  const messages = [
+    msg("2024-03-03T23:30:00Z", "U1"), // Sun 23 UTC; Sun 18 New York
+    msg("2024-03-04T03:10:00Z", "U2"), // Mon 03 UTC; Sun 22 New York
+    msg("2024-03-04T14:00:00Z", "U1"), // Mon 14 UTC; Mon 09 New York
+    msg("2024-03-04T14:59:00Z", "U3"), // Mon 14 UTC; Mon 09 New York
+    msg("2024-03-06T09:00:00Z", "U1"), // Wed 09 UTC; Wed 04 New York
+    msg("2024-03-09T17:00:00Z", "U2"), // Sat 17 UTC; Sat 12 New York
+    msg("2024-03-10T07:30:00Z", "U2"), // Sun 07 UTC; Sun 03 New York (EDT)
+    msg("2024-03-11T13:00:00Z", "U1"), // Mon 13 UTC; Mon 09 New York (EDT)
+    msg("2024-03-11T13:05:00Z", undefined, { subtype: "bot_message", bot_id: "B1" }),
+    msg("2024-03-11T13:06:00Z", "U4", { subtype: "channel_join" }),
+  ];
+  const range = { oldest: at("2024-03-03T00:00:00Z"), latest: at("2024-03-11T23:59:59Z") };
+
+  const utc = analyze({ messages, range });
+  assert.deepEqual(cells(utc.volume.per_weekday_hour), {
+    "Mon 03": 1,
+    "Mon 13": 1,
+    "Mon 14": 2,
+    "Wed 09": 1,
+    "Sat 17": 1,
+    "Sun 07": 1,
+    "Sun 23": 1,
+  });
+
+  const newYork = analyze({ messages, range, timezone: "America/New_York" });
+  const week = newYork.volume.per_weekday_hour;
+  assert.equal(week.length, 7);
+  assert.ok(week.every((row) => row.length === 24));
+  assert.deepEqual(cells(week), {
+    "Mon 09": 3,
+    "Wed 04": 1,
+    "Sat 12": 1,
+    "Sun 03": 1,
+    "Sun 18": 1,
+    "Sun 22": 1,
+  });
+  // The same human messages as the hour-of-day counts, spread over weekdays.
+  assert.deepEqual(
+    newYork.volume.per_hour,
+    zeroHours.map((_, hour) => week.reduce((sum, row) => sum + row[hour], 0)),
+  );
 });
 
 Deno.test("the repeated hour of a DST end falls in one bucket", () => {
@@ -397,11 +468,11 @@ Deno.test("the repeated hour of a DST end falls in one bucket", () => {
     range: { oldest: at("2024-11-03T00:00:00Z"), latest: at("2024-11-03T23:59:59Z") },
     timezone: "America/New_York",
   });
-  assert.deepEqual(m.volume.perDay, [
+  assert.deepEqual(m.volume.per_day, [
     { date: "2024-11-02", messages: 0 },
     { date: "2024-11-03", messages: 2 },
   ]);
-  assert.deepEqual(m.volume.busiestHours, [{ hour: 1, messages: 2 }]);
+  assert.deepEqual(m.volume.busiest_hours, [{ hour: 1, messages: 2 }]);
 });
 
 Deno.test("a DST change in the middle of a UTC hour splits that hour correctly", () => {
@@ -411,7 +482,7 @@ Deno.test("a DST change in the middle of a UTC hour splits that hour correctly",
     range: { oldest: at("2024-03-10T04:00:00Z"), latest: at("2024-03-10T06:00:00Z") },
     timezone: "America/St_Johns",
   });
-  assert.deepEqual(hours(m.volume.perHour), { 1: 1, 3: 1 });
+  assert.deepEqual(hours(m.volume.per_hour), { 1: 1, 3: 1 });
 });
 
 Deno.test("ties rank participants by name then id, hours by hour and messages by time", () => {
@@ -434,65 +505,65 @@ Deno.test("ties rank participants by name then id, hours by hour and messages by
       id: "U1",
       name: "Ana",
       messages: 1,
-      topLevel: 1,
+      top_level: 1,
       replies: 0,
-      reactionsGiven: 1,
-      reactionsReceived: 1,
+      reactions_given: 1,
+      reactions_received: 1,
     },
     {
       id: "U5",
       name: "ben",
       messages: 1,
-      topLevel: 1,
+      top_level: 1,
       replies: 0,
-      reactionsGiven: 1,
-      reactionsReceived: 0,
+      reactions_given: 1,
+      reactions_received: 0,
     },
     {
       id: "U2",
       name: "Bob",
       messages: 1,
-      topLevel: 1,
+      top_level: 1,
       replies: 0,
-      reactionsGiven: 1,
-      reactionsReceived: 0,
+      reactions_given: 1,
+      reactions_received: 0,
     },
     {
       id: "U9",
       name: "Bob",
       messages: 1,
-      topLevel: 1,
+      top_level: 1,
       replies: 0,
-      reactionsGiven: 0,
-      reactionsReceived: 2,
+      reactions_given: 0,
+      reactions_received: 2,
     },
     {
       id: "U3",
       name: "Cy",
       messages: 1,
-      topLevel: 1,
+      top_level: 1,
       replies: 0,
-      reactionsGiven: 1,
-      reactionsReceived: 1,
+      reactions_given: 1,
+      reactions_received: 1,
     },
   ]);
-  assert.deepEqual(m.volume.busiestHours, [
+  assert.deepEqual(m.volume.busiest_hours, [
     { hour: 20, messages: 2 },
     { hour: 9, messages: 1 },
     { hour: 12, messages: 1 },
   ]);
-  assert.deepEqual(m.topMessages.map((t) => [t.userId, t.reactions]), [["U9", 2], ["U1", 1], [
+  assert.deepEqual(m.top_messages.map((t) => [t.user_id, t.reactions]), [["U9", 2], ["U1", 1], [
     "U3",
     1,
   ]]);
   assert.deepEqual(m.reactions, {
     total: 4,
-    perMessage: 0.8,
-    topEmoji: [{ name: "+1", count: 2 }, { name: "eyes", count: 1 }, { name: "tada", count: 1 }],
+    per_message: 0.8,
+    top_emoji: [{ name: "+1", count: 2 }, { name: "eyes", count: 1 }, { name: "tada", count: 1 }],
   });
 
   const short = analyze({ messages: [msg("2024-05-01T15:00:00Z", "U3")], topN: 0 });
-  assert.deepEqual([short.participantCount, short.participants], [1, []]);
+  assert.deepEqual([short.participant_count, short.participants], [1, []]);
 });
 
 Deno.test("topN caps the ranked lists but not the participant count", () => {
@@ -508,10 +579,10 @@ Deno.test("topN caps the ranked lists but not the participant count", () => {
     ],
     topN: 2,
   });
-  assert.equal(m.participantCount, 4);
+  assert.equal(m.participant_count, 4);
   assert.deepEqual(m.participants.map((p) => p.id), ["U1", "U2"]);
-  assert.deepEqual(m.reactions.topEmoji, [{ name: "c", count: 3 }, { name: "b", count: 2 }]);
-  assert.deepEqual(m.topMessages.map((t) => t.userId), ["U3", "U2"]);
+  assert.deepEqual(m.reactions.top_emoji, [{ name: "c", count: 3 }, { name: "b", count: 2 }]);
+  assert.deepEqual(m.top_messages.map((t) => t.user_id), ["U3", "U2"]);
 });
 
 Deno.test("the busiest day is the earliest of equally busy days", () => {
@@ -519,7 +590,7 @@ Deno.test("the busiest day is the earliest of equally busy days", () => {
     messages: [msg("2024-05-02T10:00:00Z", "U1"), msg("2024-05-01T10:00:00Z", "U1")],
     range: { oldest: at("2024-05-01T00:00:00Z"), latest: at("2024-05-02T23:59:59Z") },
   });
-  assert.deepEqual(m.volume.busiestDay, { date: "2024-05-01", messages: 1 });
+  assert.deepEqual(m.volume.busiest_day, { date: "2024-05-01", messages: 1 });
 });
 
 function threadFixture(): ConversationInput {
@@ -548,27 +619,27 @@ function threadFixture(): ConversationInput {
 Deno.test("thread figures use human replies and the first reply by someone else", () => {
   const m = analyzeConversation(threadFixture());
   assert.deepEqual(
-    [m.volume.total, m.volume.topLevel, m.volume.replies, m.volume.humanReplies],
+    [m.volume.total, m.volume.top_level, m.volume.replies, m.volume.human_replies],
     [10, 4, 6, 6],
   );
   // Delays to a first reply by another user: 300 s (P1) and 45 s (P4); P2 only has a self-reply.
   assert.deepEqual(m.threads, {
     count: 3,
-    meanReplies: 2,
-    medianReplies: 2,
-    replyRatio: 0.75,
-    medianFirstReplySeconds: 173,
+    mean_replies: 2,
+    median_replies: 2,
+    reply_ratio: 0.75,
+    median_first_reply_seconds: 173,
   });
-  assert.deepEqual(m.topMessages.map((t) => [t.userName, t.replies]), [["Ana", 3], ["Ana", 2], [
+  assert.deepEqual(m.top_messages.map((t) => [t.user_name, t.replies]), [["Ana", 3], ["Ana", 2], [
     "Bob",
     1,
   ]]);
-  const [top] = m.topMessages;
+  const [top] = m.top_messages;
   assert.equal(top.permalink, "https://acme.slack.com/archives/C1/p1714554000000100");
   assert.equal(top.text.length, 200);
   assert.ok(top.text.startsWith("Deploy plan aaa"));
   assert.ok(top.text.endsWith("a…"));
-  assert.equal(m.topMessages[1].text, "Lunch?");
+  assert.equal(m.top_messages[1].text, "Lunch?");
 });
 
 Deno.test("the summary quotes the key figures in a few lines", () => {
@@ -599,7 +670,7 @@ Deno.test("the summary quotes the key figures in a few lines", () => {
 
 Deno.test("the caller's truncation reason is passed through", () => {
   const m = analyze({ messages: [], truncated: { reason: "Hit the 5000 message cap" } });
-  assert.deepEqual([m.truncated, m.truncatedReason], [true, "Hit the 5000 message cap"]);
+  assert.deepEqual([m.truncated, m.truncated_reason], [true, "Hit the 5000 message cap"]);
 });
 
 Deno.test("bad timezones, ranges and topN are rejected naming the value", () => {
@@ -622,5 +693,5 @@ Deno.test("metrics satisfy their schema, which converts to JSON Schema", () => {
   assert.deepEqual(conversationMetricsSchema.parse(m), m);
   const json = z.toJSONSchema(conversationMetricsSchema) as { type: string; required: string[] };
   assert.equal(json.type, "object");
-  assert.ok(json.required.includes("volume") && json.required.includes("topMessages"));
+  assert.ok(json.required.includes("volume") && json.required.includes("top_messages"));
 });

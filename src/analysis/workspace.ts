@@ -19,34 +19,34 @@ const DEFAULT_MIN_MESSAGES = 5;
 const channelRankSchema = z.object({
   id: z.string(),
   name: z.string(),
-  humanMessages: countSchema,
-  humanReplies: countSchema,
+  human_messages: countSchema,
+  human_replies: countSchema,
   reactions: countSchema,
   threads: countSchema,
   participants: countSchema,
-  engagementScore: z.number().describe("(human replies + reactions) / human messages"),
+  engagement_score: z.number().describe("(human replies + reactions) / human messages"),
 });
 
 /** The output of {@link rankChannels}; also the MCP tool's `outputSchema`. */
 export const workspaceMetricsSchema = z.object({
-  channelCount: countSchema,
+  channel_count: countSchema,
   totals: z.object({
     messages: countSchema.describe("Human + bot + system messages"),
-    humanMessages: countSchema,
-    humanReplies: countSchema,
-    botMessages: countSchema,
-    systemMessages: countSchema,
+    human_messages: countSchema,
+    human_replies: countSchema,
+    bot_messages: countSchema,
+    system_messages: countSchema,
     reactions: countSchema,
     threads: countSchema,
-    engagementScore: z.number().describe("(human replies + reactions) / human messages"),
+    engagement_score: z.number().describe("(human replies + reactions) / human messages"),
   }),
-  byActivity: z.array(channelRankSchema)
+  by_activity: z.array(channelRankSchema)
     .describe("Channels by human messages, ties by name then id"),
-  byEngagement: z.array(channelRankSchema)
+  by_engagement: z.array(channelRankSchema)
     .describe("Channels by engagement score, ties by human messages, name, id"),
-  minMessages: countSchema.describe("Human messages a channel needs to be ranked by engagement"),
+  min_messages: countSchema.describe("Human messages a channel needs to be ranked by engagement"),
   truncated: z.boolean().describe("True when any channel's figures cover only part of the range"),
-  truncatedChannels: z.array(z.string()),
+  truncated_channels: z.array(z.string()),
 });
 
 /** Channel rankings and totals; see the module doc for the engagement score. */
@@ -78,59 +78,59 @@ export function rankChannels(input: WorkspaceInput): WorkspaceMetrics {
   const minMessages = nonNegativeInteger("minMessages", input.minMessages ?? DEFAULT_MIN_MESSAGES);
   const totals = {
     messages: 0,
-    humanMessages: 0,
-    humanReplies: 0,
-    botMessages: 0,
-    systemMessages: 0,
+    human_messages: 0,
+    human_replies: 0,
+    bot_messages: 0,
+    system_messages: 0,
     reactions: 0,
     threads: 0,
   };
   const ranks: ChannelRank[] = [];
   for (
-    const { id, name, metrics: { volume, reactions, threads, participantCount } } of input.channels
+    const { id, name, metrics: { volume, reactions, threads, participant_count } } of input.channels
   ) {
     totals.messages += volume.total;
-    totals.humanMessages += volume.human;
-    totals.humanReplies += volume.humanReplies;
-    totals.botMessages += volume.bot;
-    totals.systemMessages += volume.system;
+    totals.human_messages += volume.human;
+    totals.human_replies += volume.human_replies;
+    totals.bot_messages += volume.bot;
+    totals.system_messages += volume.system;
     totals.reactions += reactions.total;
     totals.threads += threads.count;
     ranks.push({
       id,
       name,
-      humanMessages: volume.human,
-      humanReplies: volume.humanReplies,
+      human_messages: volume.human,
+      human_replies: volume.human_replies,
       reactions: reactions.total,
       threads: threads.count,
-      participants: participantCount,
-      engagementScore: engagementScore(volume.humanReplies + reactions.total, volume.human),
+      participants: participant_count,
+      engagement_score: engagementScore(volume.human_replies + reactions.total, volume.human),
     });
   }
 
   const byName = (a: ChannelRank, b: ChannelRank) =>
     collator.compare(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const byActivity = ranks.toSorted((a, b) => b.humanMessages - a.humanMessages || byName(a, b));
+  const byActivity = ranks.toSorted((a, b) => b.human_messages - a.human_messages || byName(a, b));
   const byEngagement = byActivity
-    .filter((rank) => rank.humanMessages >= minMessages)
+    .filter((rank) => rank.human_messages >= minMessages)
     .sort((a, b) =>
-      b.engagementScore - a.engagementScore || b.humanMessages - a.humanMessages || byName(a, b)
+      b.engagement_score - a.engagement_score || b.human_messages - a.human_messages || byName(a, b)
     );
 
   return {
-    channelCount: ranks.length,
+    channel_count: ranks.length,
     totals: {
       ...totals,
-      engagementScore: engagementScore(
-        totals.humanReplies + totals.reactions,
-        totals.humanMessages,
+      engagement_score: engagementScore(
+        totals.human_replies + totals.reactions,
+        totals.human_messages,
       ),
     },
-    byActivity: byActivity.slice(0, limit),
-    byEngagement: byEngagement.slice(0, limit),
-    minMessages,
+    by_activity: byActivity.slice(0, limit),
+    by_engagement: byEngagement.slice(0, limit),
+    min_messages: minMessages,
     truncated: input.channels.some((c) => c.metrics.truncated),
-    truncatedChannels: input.channels.filter((c) => c.metrics.truncated).map((c) => c.name),
+    truncated_channels: input.channels.filter((c) => c.metrics.truncated).map((c) => c.name),
   };
 }
 
@@ -158,16 +158,16 @@ export function formatWorkspaceSummary(m: WorkspaceMetrics): string {
   const list = (ranks: ChannelRank[], value: (rank: ChannelRank) => number) =>
     ranks.slice(0, 5).map((rank) => `#${rank.name} ${value(rank)}`).join(", ") || "none";
   const lines = [
-    `${m.channelCount} channels: ${totals.messages} messages, ${totals.humanMessages} human ` +
-    `(${totals.humanReplies} replies), ${totals.reactions} reactions, ${totals.threads} threads; ` +
-    `engagement ${totals.engagementScore} per human message`,
-    `Most active: ${list(m.byActivity, (rank) => rank.humanMessages)}`,
-    `Most engaged (at least ${m.minMessages} messages): ${
-      list(m.byEngagement, (rank) => rank.engagementScore)
+    `${m.channel_count} channels: ${totals.messages} messages, ${totals.human_messages} human ` +
+    `(${totals.human_replies} replies), ${totals.reactions} reactions, ${totals.threads} threads; ` +
+    `engagement ${totals.engagement_score} per human message`,
+    `Most active: ${list(m.by_activity, (rank) => rank.human_messages)}`,
+    `Most engaged (at least ${m.min_messages} messages): ${
+      list(m.by_engagement, (rank) => rank.engagement_score)
     }`,
   ];
   if (m.truncated) {
-    lines.push(`Partial data for: ${m.truncatedChannels.map((n) => `#${n}`).join(", ")}`);
+    lines.push(`Partial data for: ${m.truncated_channels.map((n) => `#${n}`).join(", ")}`);
   }
   return lines.join("\n");
 }

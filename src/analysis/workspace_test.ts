@@ -4,7 +4,7 @@ import { formatWorkspaceSummary, rankChannels, workspaceMetricsSchema } from "./
 
 interface Figures {
   human: number;
-  humanReplies: number;
+  human_replies: number;
   reactions: number;
   threads: number;
   participants: number;
@@ -30,11 +30,11 @@ function metrics(f: Figures): ConversationMetrics {
       ...base.volume,
       total: f.human + bot + system,
       human: f.human,
-      humanReplies: f.humanReplies,
+      human_replies: f.human_replies,
       bot,
       system,
     },
-    participantCount: f.participants,
+    participant_count: f.participants,
     threads: { ...base.threads, count: f.threads },
     reactions: { ...base.reactions, total: f.reactions },
   };
@@ -47,7 +47,7 @@ function channels(truncatedDev = false) {
       name: "quiet",
       metrics: metrics({
         human: 0,
-        humanReplies: 0,
+        human_replies: 0,
         reactions: 0,
         threads: 0,
         participants: 0,
@@ -57,14 +57,14 @@ function channels(truncatedDev = false) {
     {
       id: "C4",
       name: "tiny",
-      metrics: metrics({ human: 2, humanReplies: 0, reactions: 6, threads: 0, participants: 1 }),
+      metrics: metrics({ human: 2, human_replies: 0, reactions: 6, threads: 0, participants: 1 }),
     },
     {
       id: "C2",
       name: "dev",
       metrics: metrics({
         human: 40,
-        humanReplies: 30,
+        human_replies: 30,
         reactions: 50,
         threads: 8,
         participants: 6,
@@ -75,14 +75,20 @@ function channels(truncatedDev = false) {
     {
       id: "C3",
       name: "alpha",
-      metrics: metrics({ human: 40, humanReplies: 10, reactions: 10, threads: 5, participants: 4 }),
+      metrics: metrics({
+        human: 40,
+        human_replies: 10,
+        reactions: 10,
+        threads: 5,
+        participants: 4,
+      }),
     },
     {
       id: "C1",
       name: "general",
       metrics: metrics({
         human: 100,
-        humanReplies: 20,
+        human_replies: 20,
         reactions: 30,
         threads: 10,
         participants: 12,
@@ -96,89 +102,89 @@ function channels(truncatedDev = false) {
 const general = {
   id: "C1",
   name: "general",
-  humanMessages: 100,
-  humanReplies: 20,
+  human_messages: 100,
+  human_replies: 20,
   reactions: 30,
   threads: 10,
   participants: 12,
-  engagementScore: 0.5,
+  engagement_score: 0.5,
 };
 const dev = {
   id: "C2",
   name: "dev",
-  humanMessages: 40,
-  humanReplies: 30,
+  human_messages: 40,
+  human_replies: 30,
   reactions: 50,
   threads: 8,
   participants: 6,
-  engagementScore: 2,
+  engagement_score: 2,
 };
 const alpha = {
   id: "C3",
   name: "alpha",
-  humanMessages: 40,
-  humanReplies: 10,
+  human_messages: 40,
+  human_replies: 10,
   reactions: 10,
   threads: 5,
   participants: 4,
-  engagementScore: 0.5,
+  engagement_score: 0.5,
 };
 const tiny = {
   id: "C4",
   name: "tiny",
-  humanMessages: 2,
-  humanReplies: 0,
+  human_messages: 2,
+  human_replies: 0,
   reactions: 6,
   threads: 0,
   participants: 1,
-  engagementScore: 3,
+  engagement_score: 3,
 };
 const quiet = {
   id: "C5",
   name: "quiet",
-  humanMessages: 0,
-  humanReplies: 0,
+  human_messages: 0,
+  human_replies: 0,
   reactions: 0,
   threads: 0,
   participants: 0,
-  engagementScore: 0,
+  engagement_score: 0,
 };
 
 Deno.test("channels rank by activity and engagement, with totals across channels", () => {
   assert.deepEqual(rankChannels({ channels: channels() }), {
-    channelCount: 5,
+    channel_count: 5,
     totals: {
       messages: 193,
-      humanMessages: 182,
-      humanReplies: 60,
-      botMessages: 5,
-      systemMessages: 6,
+      human_messages: 182,
+      human_replies: 60,
+      bot_messages: 5,
+      system_messages: 6,
       reactions: 96,
       threads: 23,
-      engagementScore: 0.86,
+      engagement_score: 0.86,
     },
     // alpha and dev tie on 40 messages: by name.
-    byActivity: [general, alpha, dev, tiny, quiet],
+    by_activity: [general, alpha, dev, tiny, quiet],
     // general and alpha tie on 0.5: more messages first; tiny and quiet are below 5 messages.
-    byEngagement: [dev, general, alpha],
-    minMessages: 5,
+    by_engagement: [dev, general, alpha],
+    min_messages: 5,
     truncated: false,
-    truncatedChannels: [],
+    truncated_channels: [],
   });
 });
 
 Deno.test("limit shortens both rankings and minMessages admits small channels", () => {
   const short = rankChannels({ channels: channels(), limit: 2 });
-  assert.deepEqual(short.byActivity, [general, alpha]);
-  assert.deepEqual(short.byEngagement, [dev, general]);
-  assert.equal(short.channelCount, 5);
+  assert.deepEqual(short.by_activity, [general, alpha]);
+  assert.deepEqual(short.by_engagement, [dev, general]);
+  assert.equal(short.channel_count, 5);
 
   const all = rankChannels({ channels: channels(), minMessages: 0 });
-  assert.deepEqual(all.byEngagement, [tiny, dev, general, alpha, quiet]);
+  assert.deepEqual(all.by_engagement, [tiny, dev, general, alpha, quiet]);
 });
 
 Deno.test("channels with the same name and activity rank by id", () => {
-  const figures = { human: 3, humanReplies: 1, reactions: 0, threads: 1, participants: 2 };
+  const figures = { human: 3, human_replies: 1, reactions: 0, threads: 1, participants: 2 };
   const ranking = rankChannels({
     channels: [
       { id: "C9", name: "ops", metrics: metrics(figures) },
@@ -186,20 +192,20 @@ Deno.test("channels with the same name and activity rank by id", () => {
     ],
     minMessages: 0,
   });
-  assert.deepEqual(ranking.byActivity.map((c) => c.id), ["C7", "C9"]);
-  assert.deepEqual(ranking.byEngagement.map((c) => c.id), ["C7", "C9"]);
+  assert.deepEqual(ranking.by_activity.map((c) => c.id), ["C7", "C9"]);
+  assert.deepEqual(ranking.by_engagement.map((c) => c.id), ["C7", "C9"]);
 });
 
 Deno.test("a truncated channel marks the workspace figures as partial", () => {
   const ranking = rankChannels({ channels: channels(true) });
-  assert.deepEqual([ranking.truncated, ranking.truncatedChannels], [true, ["dev"]]);
+  assert.deepEqual([ranking.truncated, ranking.truncated_channels], [true, ["dev"]]);
 });
 
 Deno.test("no channels give zero totals and empty rankings", () => {
   const ranking = rankChannels({ channels: [] });
-  assert.equal(ranking.channelCount, 0);
-  assert.equal(ranking.totals.engagementScore, 0);
-  assert.deepEqual([ranking.byActivity, ranking.byEngagement], [[], []]);
+  assert.equal(ranking.channel_count, 0);
+  assert.equal(ranking.totals.engagement_score, 0);
+  assert.deepEqual([ranking.by_activity, ranking.by_engagement], [[], []]);
   assert.equal(
     formatWorkspaceSummary(ranking),
     [
