@@ -15,7 +15,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Config } from "./config.ts";
-import type { CallerInfo, McpServerFactory } from "./mcp/server.ts";
+import type { CallerInfo, ToolPipeline } from "./mcp/pipeline.ts";
 import type { McpEndpoint } from "./http/mcp_route.ts";
 import { bearerAuth, bearerToken } from "./http/bearer_auth.ts";
 import { isAllowedOrigin, originGuard } from "./http/origin_guard.ts";
@@ -23,8 +23,11 @@ import { handleCompatCall } from "./http/compat_route.ts";
 import { logger } from "./log/logger.ts";
 import { fingerprint } from "./util/hash.ts";
 
-/** Largest JSON-RPC body `/mcp` and `/` accept. */
-const maxMcpBodyBytes = 1024 * 1024;
+/**
+ * Largest JSON-RPC body `/mcp` and `/` accept: a 5 MiB file upload travels as
+ * base64 (about 7 MB) inside the request. The webhook keeps Slack's 1 MiB.
+ */
+const maxMcpBodyBytes = 8 * 1024 * 1024;
 
 /** How long a passing readiness result is reused, so probes do not spend Slack's rate limit. */
 const readinessCacheMs = 60_000;
@@ -35,7 +38,7 @@ export type ReadinessChecks = Record<string, { ok: boolean; detail?: string }>;
 /** What the app serves. */
 export interface AppDependencies {
   config: Config;
-  factory: McpServerFactory;
+  pipeline: ToolPipeline;
   mcp: McpEndpoint;
   /** The Slack Events webhook; absent means events are not accepted here. */
   webhook?: (request: Request, requestId: string) => Promise<Response>;
@@ -122,7 +125,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const sizeLimit = bodyLimit({
     maxSize: maxMcpBodyBytes,
     onError: () => {
-      throw new HTTPException(413, { message: "Request body over 1 MiB: send less per request" });
+      throw new HTTPException(413, { message: "Request body over 8 MiB: send less per request" });
     },
   });
   // Browser clients on ALLOWED_ORIGINS need CORS to read answers; the guard has already run.
@@ -175,7 +178,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     originCheck,
     auth,
     sizeLimit,
-    async (c) => handleCompatCall(deps.factory, c.req.raw, await callerOf(c, tokensChecked)),
+    async (c) => handleCompatCall(deps.pipeline, c.req.raw, await callerOf(c, tokensChecked)),
   );
 
   for (const path of ["/slack/events", "/webhook"]) {

@@ -15,7 +15,7 @@ import {
 import { configureLogging, logger, stopLogging } from "./log/logger.ts";
 import { type RunningServer, startServer } from "./serve.ts";
 import { serverInfo } from "./mcp/server.ts";
-import { catalog } from "./mcp/catalog.ts";
+import { tools } from "./mcp/catalog.ts";
 import { buildManifest } from "./manifest.ts";
 
 /** Longest a graceful stop may take before the process exits anyway (MCP drain is 10 s). */
@@ -50,9 +50,7 @@ function printedInfo(args: string[]): boolean {
 /** Prints the Slack app manifest on stdout, and what it leaves out on stderr. */
 function printManifest(config: Config): void {
   const { manifest, notes } = buildManifest({
-    tools: config.slack.readOnly
-      ? catalog.tools.filter((t) => t.annotations.readOnlyHint)
-      : catalog.tools,
+    tools: config.slack.readOnly ? tools.filter((t) => t.annotations.readOnlyHint) : tools,
     publicUrl: config.http.publicUrl,
     socketMode: config.socketMode || Boolean(config.slack.appToken),
   });

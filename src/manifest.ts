@@ -6,45 +6,6 @@
  * @module
  */
 
-/** The Slack scopes one tool needs. */
-export interface ToolScopes {
-  bot: readonly string[];
-  user?: readonly string[];
-}
-
-/** Resolving a channel name (`#general`) to its ID lists conversations. */
-const channelNames = ["channels:read", "groups:read"] as const;
-const history = ["channels:history", "groups:history", ...channelNames, "users:read"] as const;
-const manage = ["channels:manage", "groups:write", ...channelNames] as const;
-
-/**
- * Every tool's scopes. A tool missing here cannot ship: `buildManifest`
- * refuses it and `tests/manifest_test.ts` checks the whole catalog.
- */
-export const toolScopes: Readonly<Record<string, ToolScopes>> = {
-  slack_list_channels: { bot: channelNames },
-  slack_get_channel_history: { bot: history },
-  slack_get_thread_replies: { bot: history },
-  slack_get_users: { bot: ["users:read"] },
-  slack_get_user_profile: { bot: ["users:read", "users:read.email"] },
-  slack_search_messages: { bot: [], user: ["search:read"] },
-  slack_post_message: { bot: ["chat:write", ...channelNames] },
-  slack_reply_to_thread: { bot: ["chat:write", ...channelNames] },
-  slack_add_reaction: { bot: ["reactions:write", ...channelNames] },
-  slack_remove_reaction: { bot: ["reactions:write", ...channelNames] },
-  slack_update_message: { bot: ["chat:write", ...channelNames] },
-  slack_delete_message: { bot: ["chat:write", ...channelNames] },
-  slack_schedule_message: { bot: ["chat:write", ...channelNames] },
-  slack_create_channel: { bot: manage },
-  slack_invite_to_channel: { bot: [...manage, "users:read"] },
-  slack_set_channel_topic: { bot: manage },
-  slack_analyze_conversation: { bot: history },
-  slack_analyze_workspace: { bot: history },
-  slack_get_latest_event: { bot: channelNames },
-  slack_list_events: { bot: channelNames },
-  slack_wait_for_event: { bot: channelNames },
-};
-
 /** The bot events the real-time tools read, and the scope Slack requires for each. */
 export const botEventScopes: Readonly<Record<string, readonly string[]>> = {
   "message.channels": ["channels:history"],
@@ -59,7 +20,7 @@ export const botEventScopes: Readonly<Record<string, readonly string[]>> = {
 /** Options of {@link buildManifest}. */
 export interface ManifestOptions {
   /** The tools the server lists (read-only mode lists fewer, and needs fewer scopes). */
-  tools: readonly { name: string }[];
+  tools: readonly { slack: { bot: readonly string[]; user?: readonly string[] } }[];
   /** `PUBLIC_URL`: Slack delivers events to `<PUBLIC_URL>/slack/events`. */
   publicUrl?: string;
   /** Events over Socket Mode: no request URL. */
@@ -92,24 +53,17 @@ export interface ManifestResult {
  *
  * @example
  * ```ts
- * const { manifest } = buildManifest({ tools: catalog.tools, publicUrl: "https://mcp.example.com" });
+ * const { manifest } = buildManifest({ tools, publicUrl: "https://mcp.example.com" });
  * console.log(JSON.stringify(manifest, null, 2));
  * ```
- * @throws {Error} when a tool has no entry in {@link toolScopes}.
  */
 export function buildManifest(options: ManifestOptions): ManifestResult {
   const name = options.name ?? "slack-mcp";
   const bot = new Set(Object.values(botEventScopes).flat());
   const user = new Set<string>();
-  for (const tool of options.tools) {
-    const scopes = toolScopes[tool.name];
-    if (!scopes) {
-      throw new Error(
-        `No Slack scopes listed for ${tool.name}: add it to toolScopes in src/manifest.ts`,
-      );
-    }
-    scopes.bot.forEach((s) => bot.add(s));
-    scopes.user?.forEach((s) => user.add(s));
+  for (const { slack } of options.tools) {
+    slack.bot.forEach((s) => bot.add(s));
+    slack.user?.forEach((s) => user.add(s));
   }
   const notes: string[] = [];
   let requestUrl: string | undefined;

@@ -5,8 +5,12 @@
  */
 import { type Config, ConfigError } from "./config.ts";
 import { createServices, type ServiceOverrides, type Services } from "./services.ts";
-import { createMcpServerFactory, type McpServerFactory } from "./mcp/server.ts";
-import { catalog } from "./mcp/catalog.ts";
+import { createServerFactory, type ServerFactory } from "./mcp/server.ts";
+import { createToolPipeline, type ToolPipeline } from "./mcp/pipeline.ts";
+import { createEventBus } from "./mcp/event_bus.ts";
+import { tools } from "./mcp/catalog.ts";
+import { createRedactor } from "./util/redact.ts";
+import { secretSettings } from "./config.ts";
 import { createMcpEndpoint, type McpEndpoint } from "./http/mcp_route.ts";
 import { createApp, type ReadinessChecks } from "./app.ts";
 import { createIntake, type Intake } from "./events/intake.ts";
@@ -19,7 +23,8 @@ export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8126`. */
   url: string;
   services: Services;
-  factory: McpServerFactory;
+  pipeline: ToolPipeline;
+  factory: ServerFactory;
   mcp: McpEndpoint;
   /** Where webhook and Socket Mode events go. */
   intake: Intake;
@@ -41,14 +46,30 @@ async function readSetting(name: string, path: string): Promise<string> {
 /** Builds the services and the MCP factory for `config` (shared by HTTP and stdio). */
 export async function createRuntime(config: Config, overrides: ServiceOverrides = {}) {
   const services = await createServices(config, overrides);
-  const factory = createMcpServerFactory(services, catalog);
+  const pipeline = createToolPipeline({
+    tools,
+    policy: {
+      readOnly: config.slack.readOnly,
+      writeChannels: config.slack.writeChannels,
+      defaultChannel: config.slack.defaultChannel,
+      ratePerMinute: config.rateLimitPerMinute,
+    },
+    deps: () => services,
+    limit: (key, max, windowMs) => services.store.limit(key, max, windowMs),
+    redact: createRedactor(secretSettings(config).map(([, value]) => value)),
+  });
+  const factory = createServerFactory({
+    pipeline,
+    deps: () => services,
+    cacheTtlSeconds: config.cacheTtlSeconds,
+  });
   const intake = createIntake({
     store: services.store,
     events: services.events,
     cache: services.cache,
     now: services.now,
   });
-  return { services, factory, intake };
+  return { services, pipeline, factory, intake };
 }
 
 /** Starts Socket Mode when `SLACK_APP_TOKEN` is set (HTTP and stdio alike). */
@@ -84,13 +105,17 @@ export async function startServer(
       key: await readSetting("TLS_KEY_FILE", config.http.tls.keyFile),
     }
     : {};
-  const { services, factory, intake } = await createRuntime(config, overrides);
-  const mcp = createMcpEndpoint({ factory, stateless: config.http.stateless });
+  const { services, pipeline, factory, intake } = await createRuntime(config, overrides);
+  const mcp = createMcpEndpoint({
+    factory,
+    stateless: config.http.stateless,
+    bus: createEventBus(services.events),
+  });
   // Filled in once serving; readiness probes may come before that.
   const events: { socket?: SocketMode } = {};
   const app = createApp({
     config,
-    factory,
+    pipeline,
     mcp,
     // The webhook checks Slack's timestamps against the real clock, never a test clock.
     webhook: config.slack.signingSecret
@@ -130,6 +155,7 @@ export async function startServer(
   return {
     url,
     services,
+    pipeline,
     factory,
     mcp,
     intake,

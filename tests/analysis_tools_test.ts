@@ -40,22 +40,22 @@ Deno.test("slack_analyze_conversation matches a hand count of the seeded channel
   });
   assert.equal(result.isError, undefined, textOf(result));
   const m = result.structuredContent!;
-  assert.equal(m.channelId, "C0ENGINRG");
+  assert.equal(m.channel_id, "C0ENGINRG");
   assert.equal(m.volume.human, expected.topLevel + expected.replies);
-  assert.equal(m.volume.humanReplies, expected.replies);
+  assert.equal(m.volume.human_replies, expected.replies);
   assert.equal(m.threads.count, expected.threadCount);
   assert.equal(m.reactions.total, expected.reactions);
   assert.equal(m.truncated, false);
-  const perDayTotal = m.volume.perDay.reduce(
+  const per_dayTotal = m.volume.per_day.reduce(
     (s: number, d: { messages: number }) => s + d.messages,
     0,
   );
-  assert.equal(perDayTotal, m.volume.human);
-  assert.equal(m.volume.perHour.reduce((s: number, n: number) => s + n, 0), m.volume.human);
+  assert.equal(per_dayTotal, m.volume.human);
+  assert.equal(m.volume.per_hour.reduce((s: number, n: number) => s + n, 0), m.volume.human);
   const top = m.participants[0];
   assert.equal(top.messages, Math.max(...expected.byUser.values()));
   assert.ok(top.name !== top.id, "participant names are resolved");
-  assert.match(m.topMessages[0].permalink, /^https:\/\/.*\/archives\/C0ENGINRG\/p\d+$/);
+  assert.match(m.top_messages[0].permalink, /^https:\/\/.*\/archives\/C0ENGINRG\/p\d+$/);
   assert.match(textOf(result), new RegExp(`Messages: ${m.volume.total}: ${m.volume.human} human`));
 });
 
@@ -65,7 +65,6 @@ Deno.test("slack_analyze_conversation reports progress when the client asks for 
   const progress: number[] = [];
   await client.callTool(
     { name: "slack_analyze_conversation", arguments: { channel_id: "general", oldest, latest } },
-    undefined,
     { onprogress: (p) => progress.push(p.progress) },
   );
   assert.ok(progress.length >= 2, `got ${progress.length} progress notifications`);
@@ -89,8 +88,8 @@ Deno.test("slack_analyze_workspace ranks the bot's channels by human messages", 
   const client = await stack.connect();
   const result = await call(client, "slack_analyze_workspace", { days: 7 });
   assert.equal(result.isError, undefined, textOf(result));
-  const ranking = result.structuredContent!.byActivity;
-  const counts = ranking.map((c: { humanMessages: number }) => c.humanMessages);
+  const ranking = result.structuredContent!.by_activity;
+  const counts = ranking.map((c: { human_messages: number }) => c.human_messages);
   assert.deepEqual(counts, [...counts].sort((a: number, b: number) => b - a));
   const names = ranking.map((c: { name: string }) => c.name);
   assert.ok(!names.includes("support"), "the bot cannot read #support");
@@ -111,7 +110,8 @@ Deno.test("prompts are listed, rendered with channel data, and channel names com
     arguments: { channel: "design" },
   });
   const text = (prompt.messages[0].content as { text: string }).text;
-  assert.match(text, /Summarize the last 7 days of #design \(C0DESIGN0\)/);
+  assert.match(text, /Summarize the last 7 days of design\./);
+  assert.match(text, /C0DESIGN0/);
   const completion = await client.complete({
     ref: { type: "ref/prompt", name: "summarize_channel" },
     argument: { name: "channel", value: "eng" },
@@ -119,7 +119,6 @@ Deno.test("prompts are listed, rendered with channel data, and channel names com
   assert.deepEqual(completion.completion.values, ["engineering"]);
   await assert.rejects(
     client.getPrompt({ name: "summarize_channel", arguments: {} }),
-    (error: Error) =>
-      error.message === "MCP error -32602: Missing argument channel for summarize_channel",
+    /Missing argument channel for summarize_channel/,
   );
 });

@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
 import { loadConfig, settingNames } from "../src/config.ts";
 import { createRuntime } from "../src/serve.ts";
-import { toolScopes } from "../src/manifest.ts";
+import { listedTool } from "../src/mcp/server.ts";
+import { tools as catalogTools } from "../src/mcp/catalog.ts";
+import { methodTiers } from "../src/slack/pacer.ts";
+import { conversationLookup } from "../src/mcp/tools/slack_use.ts";
 
 const snapshotUrl = new URL("./__snapshots__/tools.json", import.meta.url);
 
 async function listedTools(env: Record<string, string> = {}) {
   const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-test", ...env });
-  return (await createRuntime(config)).factory.tools;
+  return (await createRuntime(config)).pipeline.tools.map(listedTool);
 }
 
 Deno.test("tools/list matches the committed snapshot (UPDATE_SNAPSHOTS=1 to accept a change)", async () => {
@@ -53,8 +56,22 @@ Deno.test("README's configuration table documents every setting", async () => {
 Deno.test("README's scope column matches the manifest's scopes for each tool", async () => {
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
   for (const row of readme.matchAll(/^\| `(slack_[a-z_]+)`\s*\|[^|]*\|([^|]*)\|$/gm)) {
-    const documented = [...row[2].matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort();
-    const { bot, user = [] } = toolScopes[row[1]];
-    assert.deepEqual(documented, [...bot, ...user].sort(), row[1]);
+    const documented = [
+      ...[...row[2].matchAll(/`([^`]+)`/g)].map((m) => m[1]),
+      ...(/\blookup\b/.test(row[2]) ? conversationLookup.bot : []),
+    ];
+    const { bot, user = [] } = catalogTools.find((t) => t.name === row[1])!.slack;
+    assert.deepEqual(
+      [...new Set(documented)].sort(),
+      [...new Set([...bot, ...user])].sort(),
+      row[1],
+    );
   }
+});
+
+Deno.test("every Slack method a tool declares has a known rate tier", () => {
+  const unknown = catalogTools.flatMap((t) =>
+    t.slack.methods.filter((m) => !(m in methodTiers)).map((m) => `${t.name}: ${m}`)
+  );
+  assert.deepEqual(unknown, [], "add these methods' tiers to methodTiers in src/slack/pacer.ts");
 });

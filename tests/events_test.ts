@@ -7,15 +7,13 @@ import assert from "node:assert/strict";
 import { call, demoTokens, seedNow } from "./harness.ts";
 import { faultyStore } from "./fixtures/faulty_store.ts";
 import { loadConfig } from "../src/config.ts";
-import { createServices, type ServiceOverrides, type Services } from "../src/services.ts";
-import { createMcpServerFactory } from "../src/mcp/server.ts";
+import type { ServiceOverrides } from "../src/services.ts";
+import { createRuntime } from "../src/serve.ts";
 import { createMcpEndpoint } from "../src/http/mcp_route.ts";
+import { createEventBus } from "../src/mcp/event_bus.ts";
 import { createApp } from "../src/app.ts";
-import type { ToolDefinition } from "../src/mcp/tool.ts";
-import { readTools } from "../src/mcp/tools/read.ts";
-import { writeTools } from "../src/mcp/tools/write.ts";
-import { eventTools, waitForEvent } from "../src/mcp/tools/events.ts";
-import { registerResources } from "../src/mcp/resources.ts";
+import type { ToolContext, ToolDeps } from "../src/mcp/tool.ts";
+import { waitForEvent } from "../src/mcp/tools/events.ts";
 import { createIntake, type IntakeOptions } from "../src/events/intake.ts";
 import { createWebhook } from "../src/events/webhook.ts";
 import { createEventStream, type WritableEventStream } from "../src/events/event_stream.ts";
@@ -25,12 +23,7 @@ import { createSeedWorkspace, DEMO_INSTALLER_ID } from "../src/slack_emulator/se
 import { startEventDelivery } from "../src/slack_emulator/event_delivery.ts";
 import { signSlackRequest, verifySlackSignature } from "../src/slack/signature.ts";
 import { createMemoryStore } from "../src/store/memory_store.ts";
-import {
-  Client,
-  ResourceUpdatedNotificationSchema,
-  Server,
-  StreamableHTTPClientTransport,
-} from "./sdk_client.ts";
+import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import { sleep } from "../src/util/sleep.ts";
 
 const secret = "events-test-signing-secret";
@@ -51,12 +44,12 @@ async function startEventStack(
     SLACK_SIGNING_SECRET: secret,
     PORT: "0",
   });
-  const services = await createServices(config, options.overrides);
-  const factory = createMcpServerFactory(services, {
-    tools: [...readTools, ...writeTools, ...eventTools] as unknown as ToolDefinition[],
-    extensions: [registerResources],
+  const { services, pipeline, factory } = await createRuntime(config, options.overrides);
+  const mcp = createMcpEndpoint({
+    factory,
+    stateless: false,
+    bus: createEventBus(services.events),
   });
-  const mcp = createMcpEndpoint({ factory, stateless: false });
   const intake = createIntake({
     store: services.store,
     events: services.events as WritableEventStream,
@@ -65,7 +58,7 @@ async function startEventStack(
   });
   const app = createApp({
     config,
-    factory,
+    pipeline,
     mcp,
     webhook: createWebhook({ signingSecret: secret, intake }),
   });
@@ -97,6 +90,16 @@ async function startEventStack(
 }
 
 type EventStack = Awaited<ReturnType<typeof startEventStack>>;
+
+/** A handler context whose dependencies are only `deps`. */
+function contextWith(deps: Partial<ToolDeps>, signal = new AbortController().signal): ToolContext {
+  return {
+    deps: deps as ToolDeps,
+    policy: { writeChannels: [] },
+    signal,
+    progress: () => Promise.resolve(),
+  };
+}
 
 let nextId = 0;
 
@@ -309,12 +312,11 @@ Deno.test("slack_wait_for_event answers null after its timeout", async () => {
 
 Deno.test("a cancelled slack_wait_for_event stops waiting at once", async () => {
   const events = createEventStream({ store: createMemoryStore() });
-  const services = { events } as unknown as Services;
   const controller = new AbortController();
   const started = Date.now();
   const waiting = waitForEvent.handler(
     { timeout_seconds: 60 },
-    { services, signal: controller.signal, progress: () => Promise.resolve() },
+    contextWith({ events }, controller.signal),
   );
   setTimeout(() => controller.abort(), 50);
   const result = await waiting;
@@ -327,11 +329,7 @@ Deno.test("timeouts over 60 seconds are capped, not refused", async () => {
   const events = { wait: (_filter: unknown, ms: number) => (waitedMs = ms, Promise.resolve(null)) };
   const result = await waitForEvent.handler(
     waitForEvent.input.parse({ timeout_seconds: 600 }),
-    {
-      services: { events } as unknown as Services,
-      signal: new AbortController().signal,
-      progress: () => Promise.resolve(),
-    },
+    contextWith({ events } as unknown as Partial<ToolDeps>),
   );
   assert.equal(waitedMs, 60_000);
   assert.equal(result.text, "No matching event within 60 s.");
@@ -363,7 +361,7 @@ Deno.test("resources list, template and reads show the latest event and a channe
 
   await assert.rejects(
     client.readResource({ uri: "slack://channels/no-such-channel/history" }),
-    /No channel named/,
+    /No conversation matches/,
   );
   await assert.rejects(client.readResource({ uri: "slack://nothing/here" }), /Unknown resource/);
 });
@@ -375,11 +373,11 @@ Deno.test("subscribed sessions are notified of new events; others and unsubscrib
   const updates: string[] = [];
   const bystanderUpdates: string[] = [];
   subscriber.setNotificationHandler(
-    ResourceUpdatedNotificationSchema,
+    "notifications/resources/updated",
     (n) => void updates.push(n.params.uri),
   );
   bystander.setNotificationHandler(
-    ResourceUpdatedNotificationSchema,
+    "notifications/resources/updated",
     (n) => void bystanderUpdates.push(n.params.uri),
   );
   await subscriber.subscribeResource({ uri: "slack://events/latest" });
@@ -432,15 +430,32 @@ Deno.test("a session listens to the event stream only while subscribed and open"
   await until(() => listeners === 0);
 });
 
-Deno.test("closing a server runs the close handler it had before resources were added", () => {
-  const server = new Server({ name: "test", version: "1" }, {
-    capabilities: { resources: { subscribe: true } },
+Deno.test("under 2026-07-28 a subscriptions/listen stream is told of each new event", async () => {
+  await using stack = await startEventStack();
+  const client = new Client({ name: "listener", version: "1.0.0" }, {
+    versionNegotiation: { mode: { pin: "2026-07-28" } },
   });
-  let earlierRan = false;
-  server.onclose = () => (earlierRan = true);
-  registerResources(server, {} as Services);
-  server.onclose?.();
-  assert.equal(earlierRan, true);
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${stack.url}/mcp`)));
+  assert.equal(client.getProtocolEra(), "modern");
+  const updates: string[] = [];
+  client.setNotificationHandler(
+    "notifications/resources/updated",
+    (n) => void updates.push(n.params.uri),
+  );
+  const subscription = await client.listen({
+    resourceSubscriptions: ["slack://events/latest", "slack://channels/C0GENERAL/history"],
+  });
+  await post(stack, envelope("message"));
+  await until(() => updates.length === 2);
+  assert.deepEqual(updates.toSorted(), [
+    "slack://channels/C0GENERAL/history",
+    "slack://events/latest",
+  ]);
+  await post(stack, envelope("member_joined_channel"));
+  await until(() => updates.length === 3);
+  assert.equal(updates[2], "slack://events/latest");
+  await subscription.close();
+  await client.close();
 });
 
 Deno.test("a message posted through an MCP tool comes back as an event through event delivery", async () => {

@@ -89,7 +89,7 @@ Deno.test("an unknown channel name is an isError result that says what to do", a
   const client = await stack.connect();
   const result = await call(client, "slack_get_channel_history", { channel_id: "#nope" });
   assert.equal(result.isError, true);
-  assert.match(textOf(result), /No channel named #nope.*slack_list_channels/);
+  assert.match(textOf(result), /No conversation matches #nope.*slack_list_channels/);
 });
 
 Deno.test("a channel the bot is not in reports not_in_channel with the invite hint", async () => {
@@ -169,7 +169,7 @@ Deno.test("slack_get_users and slack_get_user_profile resolve @handles", async (
   assert.match(textOf(profile), /U0ALICE01/);
   const missing = await call(client, "slack_get_user_profile", { user_id: "@nobody" });
   assert.equal(missing.isError, true);
-  assert.match(textOf(missing), /No user with handle @nobody/);
+  assert.match(textOf(missing), /No user matches @nobody/);
 });
 
 Deno.test("slack_search_messages uses the user token and names channels", async () => {

@@ -1,14 +1,16 @@
 /**
- * The MCP SDK's client side, typed the same way as `src/mcp/sdk.ts` (whose
- * server-side exports it also re-exports), kept out of the server's import
- * graph: only tests and benchmarks are MCP clients.
+ * The MCP clients the tests drive the server with: the v2 SDK `Client`
+ * (both protocol eras), and the 2025-era v1 SDK `Client` as the old-client
+ * compatibility check (tests only; the server does not depend on v1).
  * @module
  */
-
-export * from "../src/mcp/sdk.ts";
+export {
+  type CallToolResult,
+  Client,
+  StreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
+export { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 // @ts-types="../node_modules/@modelcontextprotocol/sdk/dist/esm/client/index.d.ts"
-export { Client } from "@modelcontextprotocol/sdk/client/index.js";
+export { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="../node_modules/@modelcontextprotocol/sdk/dist/esm/client/streamableHttp.d.ts"
-export { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-// @ts-types="../node_modules/@modelcontextprotocol/sdk/dist/esm/client/stdio.d.ts"
-export { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+export { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 
-Deno.test("the SDK shim gives real types: a wrong type fails deno check", async () => {
+Deno.test("the v2 SDK has real types under Deno: a wrong type fails deno check", async () => {
   const dir = await Deno.makeTempDir({ dir: new URL(".", import.meta.url).pathname });
   try {
     const file = `${dir}/wrong.ts`;
     await Deno.writeTextFile(
       file,
-      `import { Server } from "../../src/mcp/sdk.ts";\n` +
+      `import { Server } from "@modelcontextprotocol/server";\n` +
         `export const wrong: number = new Server({ name: "x", version: "1" }, {});\n`,
     );
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {

@@ -83,7 +83,7 @@ Deno.test("slack_post_message without a channel or SLACK_CHANNEL_ID says how to 
   const result = await call(client, "slack_post_message", { text: "Where does this go?" });
 
   assert.equal(result.isError, true);
-  assert.match(textOf(result), /pass channel_id .* or set SLACK_CHANNEL_ID/);
+  assert.match(textOf(result), /needs channel_id: name a channel .* or set SLACK_CHANNEL_ID/);
   assert.equal(callsOf(stack, "chat.postMessage").length, 0);
 });
 

@@ -4,8 +4,8 @@
  * result, e.g. `{"jsonrpc":"2.0","method":"get_latest_event","params":{},"id":1}`.
  * @module
  */
-import type { CallerInfo, McpServerFactory } from "../mcp/server.ts";
-import { retryAfterKey } from "../mcp/server.ts";
+import type { CallerInfo, ToolPipeline } from "../mcp/pipeline.ts";
+import { retryAfterKey } from "../mcp/pipeline.ts";
 
 type Id = string | number | null;
 
@@ -22,7 +22,7 @@ function reply(id: Id, body: { result: unknown } | { error: unknown }, init?: Re
  * ```
  */
 export async function handleCompatCall(
-  factory: McpServerFactory,
+  pipeline: ToolPipeline,
   request: Request,
   caller: CallerInfo,
 ): Promise<Response> {
@@ -41,10 +41,10 @@ export async function handleCompatCall(
     }, { status: 400 });
   }
   const name = body.method.startsWith("slack_") ? body.method : `slack_${body.method}`;
-  if (!factory.tools.some((t) => t.name === name)) {
+  if (!pipeline.tools.some((t) => t.name === name)) {
     return reply(id, { error: { code: -32601, message: `Method not found: ${body.method}` } });
   }
-  const result = await factory.callTool(name, body.params ?? {}, { caller });
+  const result = await pipeline.call(name, body.params ?? {}, { caller });
   if (result.isError) {
     const message = result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
     const retryAfter = result._meta?.[retryAfterKey];

@@ -1,8 +1,14 @@
 /**
- * The MCP Streamable HTTP endpoint. Stateful mode keeps one transport and one
- * `Server` per session (a map with idle expiry and a cap); stateless mode builds
- * both per request, so any instance can answer any request. A transport is
- * never shared between sessions or concurrent stateless requests.
+ * The MCP Streamable HTTP endpoint, both protocol eras on one URL, chosen per
+ * request by the SDK's own classifier (`isLegacyRequest`):
+ * - 2026-07-28 (per-request `_meta` envelope, `server/discover`,
+ *   `subscriptions/listen`): the SDK's `createMcpHandler`, stateless by design,
+ *   with our event bus so listeners hear of events from every instance.
+ * - 2025-03-26 … 2025-11-25: stateful mode keeps one transport and one
+ *   `Server` per session (a map with idle expiry and a cap); with
+ *   `MCP_STATELESS=true` each request gets its own, so any instance can answer
+ *   any request. A transport is never shared between sessions or concurrent
+ *   stateless requests.
  *
  * Limits: sessions, standalone SSE streams (GET) and the size of a JSON-RPC
  * batch are capped; over a cap the request gets a JSON-RPC error and every
@@ -10,14 +16,28 @@
  * (bounded) before it closes the sessions.
  * @module
  */
-import { isInitializeRequest, WebStandardStreamableHTTPServerTransport } from "../mcp/sdk.ts";
-import type { CallerInfo, McpServerFactory } from "../mcp/server.ts";
+import {
+  type AuthInfo,
+  createMcpHandler,
+  isInitializeRequest,
+  isLegacyRequest,
+  legacyStatelessFallback,
+  type ServerEventBus,
+  WebStandardStreamableHTTPServerTransport,
+} from "@modelcontextprotocol/server";
+import type { CallerInfo } from "../mcp/pipeline.ts";
+import type { ServerFactory } from "../mcp/server.ts";
 import { logger } from "../log/logger.ts";
 
 /** Options of {@link createMcpEndpoint}. */
 export interface McpEndpointOptions {
-  factory: McpServerFactory;
+  factory: ServerFactory;
+  /** 2025 era without sessions (`MCP_STATELESS=true`). */
   stateless: boolean;
+  /** Feeds `subscriptions/listen` streams (2026-07-28). */
+  bus: ServerEventBus;
+  /** Largest request body, default 8 MiB (a 5 MiB upload as base64 fits). */
+  maxBodyBytes?: number;
   /** Most concurrent sessions, default 1000. */
   maxSessions?: number;
   /** Most concurrent standalone SSE streams (`GET /mcp`), default 200. */
@@ -36,7 +56,7 @@ export interface McpEndpoint {
   handle(request: Request, caller: CallerInfo): Promise<Response>;
   /** Open sessions. */
   sessionCount(): number;
-  /** Open standalone SSE streams. */
+  /** Open standalone SSE streams (2025 GET streams). */
   streamCount(): number;
   /**
    * Shutdown: refuses new requests (503), waits up to `drainMs` for in-flight
@@ -134,6 +154,16 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   let closing = false;
   const log = logger("mcp");
   const security = logger("security");
+  const maxRequestBodySize = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const onerror = (error: Error) =>
+    log.debug("MCP request refused: {error}", { error: error.message });
+  const modern = createMcpHandler(factory, {
+    legacy: "reject",
+    bus: options.bus,
+    maxRequestBodySize,
+    onerror,
+  });
+  const legacyPerRequest = legacyStatelessFallback(factory, onerror, { maxRequestBodySize });
 
   const sweeper = setInterval(() => {
     const cutoff = now() - idleMs;
@@ -156,46 +186,34 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     return jsonRpcError(status, code, message);
   }
 
-  /** The POSTed messages, or the error response when the body is unusable or too large a batch. */
-  async function readMessages(request: Request, caller: CallerInfo) {
-    const body = await readJson(request);
-    if (body === undefined) {
-      return { error: jsonRpcError(400, -32700, "Parse error: the body is not JSON") };
-    }
+  /** The error response when the body is unusable or too large a batch. */
+  function checkMessages(body: unknown, caller: CallerInfo): Response | undefined {
+    if (body === undefined) return jsonRpcError(400, -32700, "Parse error: the body is not JSON");
     if (Array.isArray(body) && body.length > maxBatch) {
-      return {
-        error: refuse(
-          400,
-          -32600,
-          `Invalid request: a batch holds at most ${maxBatch} messages, this one has ${body.length}; send them in smaller batches`,
-          caller,
-        ),
-      };
+      return refuse(
+        400,
+        -32600,
+        `Invalid request: a batch holds at most ${maxBatch} messages, this one has ${body.length}; send them in smaller batches`,
+        caller,
+      );
     }
-    return { body };
   }
 
-  async function handleStateless(request: Request, caller: CallerInfo) {
+  async function handleStateless(request: Request, caller: CallerInfo, body: unknown) {
     if (request.method !== "POST") {
       return jsonRpcError(405, -32000, "Method not allowed: this server is stateless (POST only)");
     }
-    const { body, error } = await readMessages(request, caller);
-    if (error) return error;
-    const server = factory.newServer();
-    // JSON responses are safe here: the transport lives for this one request.
-    const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
-    await server.connect(transport);
-    try {
-      return await transport.handleRequest(request, {
-        parsedBody: body,
-        authInfo: authInfo(caller),
-      });
-    } finally {
-      await server.close();
-    }
+    const error = checkMessages(body, caller);
+    return error ??
+      await legacyPerRequest(request, { parsedBody: body, authInfo: authInfo(caller) });
   }
 
-  async function handleSessionRequest(request: Request, caller: CallerInfo, sessionId: string) {
+  async function handleSessionRequest(
+    request: Request,
+    caller: CallerInfo,
+    sessionId: string,
+    body: unknown,
+  ) {
     const session = sessions.get(sessionId);
     if (!session || session.clientId !== caller.clientId) {
       return jsonRpcError(404, -32001, "Session not found: initialize a new session");
@@ -204,14 +222,13 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     if (request.method !== "POST") {
       return await session.transport.handleRequest(request, { authInfo: authInfo(caller) });
     }
-    const { body, error } = await readMessages(request, caller);
-    return error ?? await session.transport.handleRequest(request, {
+    return checkMessages(body, caller) ?? await session.transport.handleRequest(request, {
       parsedBody: body,
       authInfo: authInfo(caller),
     });
   }
 
-  async function startSession(request: Request, caller: CallerInfo) {
+  async function startSession(request: Request, caller: CallerInfo, body: unknown) {
     if (request.method !== "POST") {
       return jsonRpcError(
         400,
@@ -219,7 +236,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
         "Bad request: send Mcp-Session-Id, or POST initialize first",
       );
     }
-    const { body, error } = await readMessages(request, caller);
+    const error = checkMessages(body, caller);
     if (error) return error;
     if (!startsSession(body)) {
       return jsonRpcError(400, -32000, "Bad request: no Mcp-Session-Id header; initialize first");
@@ -252,7 +269,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       transport.onclose = () => {
         if (transport.sessionId) sessions.delete(transport.sessionId);
       };
-      const server = factory.newServer();
+      const server = factory({ era: "legacy" });
       try {
         await server.connect(transport);
         const response = await transport.handleRequest(request, {
@@ -271,11 +288,11 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     }
   }
 
-  function handleStateful(request: Request, caller: CallerInfo) {
+  function handleStateful(request: Request, caller: CallerInfo, body: unknown) {
     const sessionId = request.headers.get("mcp-session-id");
     return sessionId
-      ? handleSessionRequest(request, caller, sessionId)
-      : startSession(request, caller);
+      ? handleSessionRequest(request, caller, sessionId, body)
+      : startSession(request, caller, body);
   }
 
   async function openStream(request: Request, caller: CallerInfo) {
@@ -288,7 +305,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       );
     }
     streams++;
-    const response = await handleStateful(request, caller).catch((error) => {
+    const response = await handleStateful(request, caller, undefined).catch((error) => {
       streams--;
       throw error;
     });
@@ -307,6 +324,20 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     });
   }
 
+  /** Sends a request to the era it belongs to; the body is parsed once. */
+  async function route(request: Request, caller: CallerInfo): Promise<Response> {
+    const body = request.method === "POST" ? await readJson(request) : undefined;
+    // An unparseable POST is answered by the 2025 leg's parse error, as before.
+    const legacy = request.method !== "POST" || body === undefined ||
+      await isLegacyRequest(request, body, { maxRequestBodySize });
+    if (!legacy) {
+      return await modern.fetch(request, { parsedBody: body, authInfo: authInfo(caller) });
+    }
+    return options.stateless
+      ? await handleStateless(request, caller, body)
+      : await handleStateful(request, caller, body);
+  }
+
   async function handle(request: Request, caller: CallerInfo): Promise<Response> {
     if (closing) return jsonRpcError(503, -32000, "Server is shutting down: retry shortly");
     if (request.method === "GET" && !options.stateless) return await openStream(request, caller);
@@ -317,10 +348,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       resolve();
     };
     try {
-      const response = options.stateless
-        ? await handleStateless(request, caller)
-        : await handleStateful(request, caller);
-      return onBodyEnd(response, done);
+      return onBodyEnd(await route(request, caller), done);
     } catch (error) {
       done();
       throw error;
@@ -349,7 +377,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     }
     const open = [...sessions.values()];
     sessions.clear();
-    await Promise.all(open.map((s) => s.transport.close()));
+    await Promise.all([modern.close(), ...open.map((s) => s.transport.close())]);
   }
 
   return {
@@ -360,6 +388,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   };
 }
 
-function authInfo(caller: CallerInfo) {
+/** The caller, passed through the SDK to the server's handlers. */
+function authInfo(caller: CallerInfo): AuthInfo {
   return { token: "", clientId: caller.clientId, scopes: [], extra: { ...caller } };
 }

@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
 import { createMcpEndpoint, type McpEndpoint, type McpEndpointOptions } from "./mcp_route.ts";
-import {
-  CallToolRequestSchema,
-  Client,
-  ListToolsRequestSchema,
-  Server,
-  StreamableHTTPClientTransport,
-} from "../../tests/sdk_client.ts";
-import type { CallerInfo, McpServerFactory } from "../mcp/server.ts";
+import { InMemoryServerEventBus, Server } from "@modelcontextprotocol/server";
+import { Client, StreamableHTTPClientTransport } from "../../tests/sdk_client.ts";
+import type { CallerInfo } from "../mcp/pipeline.ts";
+import type { ServerFactory } from "../mcp/server.ts";
 import { sleep } from "../util/sleep.ts";
 
 const caller: CallerInfo = { clientId: "ip:127.0.0.1", requestId: "test" };
@@ -15,29 +11,30 @@ const url = "http://127.0.0.1/mcp";
 const accept = "application/json, text/event-stream";
 
 /** A factory whose one tool, `slow`, answers after `ms` milliseconds (or when cancelled). */
-function slowFactory(): McpServerFactory {
-  return {
-    tools: [],
-    newServer() {
-      const server = new Server({ name: "test", version: "1.0.0" }, {
-        capabilities: { tools: {} },
-      });
-      server.setRequestHandler(ListToolsRequestSchema, () => ({
-        tools: [{ name: "slow", inputSchema: { type: "object" } }],
-      }));
-      server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-        await sleep(Number(request.params.arguments?.ms ?? 0), extra.signal);
-        return { content: [{ type: "text", text: "done" }] };
-      });
-      return server;
-    },
-    callTool: () => Promise.reject(new Error("not used here")),
+function slowFactory(): ServerFactory {
+  return () => {
+    const server = new Server({ name: "test", version: "1.0.0" }, {
+      capabilities: { tools: {} },
+    });
+    server.setRequestHandler("tools/list", () => ({
+      tools: [{ name: "slow", inputSchema: { type: "object" } }],
+    }));
+    server.setRequestHandler("tools/call", async (request, ctx) => {
+      await sleep(Number(request.params.arguments?.ms ?? 0), ctx.mcpReq.signal);
+      return { content: [{ type: "text", text: "done" }] };
+    });
+    return server;
   };
 }
 
 /** An endpoint plus SDK clients that reach it in-process; `close` ends both. */
 function rig(options: Partial<McpEndpointOptions> = {}) {
-  const endpoint = createMcpEndpoint({ factory: slowFactory(), stateless: false, ...options });
+  const endpoint = createMcpEndpoint({
+    factory: slowFactory(),
+    stateless: false,
+    bus: new InMemoryServerEventBus(),
+    ...options,
+  });
   const clients: Client[] = [];
   const fetchFor = (who: CallerInfo) => (input: string | URL, init?: RequestInit) =>
     endpoint.handle(new Request(input, init), who);

@@ -1,22 +1,18 @@
 /**
- * What the server offers: every tool, prompt and resource, in listing order.
+ * Every tool the server offers, in listing order. Prompts and resources are
+ * `prompts.ts` and `resources.ts`.
  * @module
  */
-import type { Catalog } from "./server.ts";
+import type { ToolDefinition } from "./tool.ts";
 import { readTools } from "./tools/read.ts";
 import { analysisTools } from "./tools/analysis.ts";
 import { writeTools } from "./tools/write.ts";
 import { eventTools } from "./tools/events.ts";
-import { registerPrompts } from "./prompts.ts";
-import { registerResources } from "./resources.ts";
 
-/** Every tool, prompt and resource of the server. */
-export const catalog: Catalog = {
-  tools: [
-    ...readTools,
-    ...writeTools,
-    ...analysisTools,
-    ...eventTools,
-  ],
-  extensions: [registerPrompts, registerResources],
-};
+/** Every tool of the server. */
+export const tools: readonly ToolDefinition[] = [
+  ...readTools,
+  ...writeTools,
+  ...analysisTools,
+  ...eventTools,
+] as ToolDefinition[];

@@ -1,42 +1,36 @@
 /**
  * MCP resources: `slack://events/latest` (the newest received event) and the
  * template `slack://channels/{channel_id}/history` (read through the history
- * tool, so it shares its cache and name resolution). Both are subscribable: a
- * session that subscribed gets `notifications/resources/updated` when an event
- * arrives for it. A session listens to the event stream only while it has
- * subscriptions, and stops when it closes.
+ * tool in the pipeline, so it shares its cache, name resolution, rate limit and
+ * deadline). Both are subscribable: in the 2025 era a session's
+ * `resources/subscribe` (see {@link trackSubscriptions}); under 2026-07-28 a
+ * `subscriptions/listen` stream fed by `event_bus.ts` from the same
+ * {@link resourcesUpdatedBy}.
  * @module
  */
 import {
-  ListResourcesRequestSchema,
-  ListResourceTemplatesRequestSchema,
-  ReadResourceRequestSchema,
+  type ListResourceTemplatesResult,
   type ReadResourceResult,
   type Resource,
-  type ResourceTemplate,
-  type Server,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-} from "./sdk.ts";
-import type { ServerExtension } from "./server.ts";
-import type { Services } from "../services.ts";
+  ResourceNotFoundError,
+} from "@modelcontextprotocol/server";
+import type { RunOptions, ToolPipeline } from "./pipeline.ts";
+import type { ToolDeps } from "./tool.ts";
 import type { SlackEvent } from "../events/event.ts";
 import { historyChannel } from "../events/normalize.ts";
-import { getChannelHistory } from "./tools/read.ts";
-import { ProtocolError, toProtocolError } from "./mcp_error.ts";
-import { logger } from "../log/logger.ts";
 
 /** URI of the newest received event. */
-const latestEventUri = "slack://events/latest";
-/** URI template of a channel's recent messages. */
+export const latestEventUri = "slack://events/latest";
 const historyUriTemplate = "slack://channels/{channel_id}/history";
-
-/** MCP's JSON-RPC code for "resource not found". */
-const resourceNotFound = -32002;
-
 const historyUriPattern = /^slack:\/\/channels\/([^/]+)\/history$/;
 
-const resources: Resource[] = [{
+/** The URI of a channel's history resource. */
+export function historyUri(channelId: string): string {
+  return `slack://channels/${channelId}/history`;
+}
+
+/** What `resources/list` returns. */
+export const resourceList: Resource[] = [{
   uri: latestEventUri,
   name: "latest-event",
   title: "Latest Slack event",
@@ -45,63 +39,85 @@ const resources: Resource[] = [{
   mimeType: "application/json",
 }];
 
-const resourceTemplates: ResourceTemplate[] = [{
+/** What `resources/templates/list` returns. */
+export const resourceTemplateList: ListResourceTemplatesResult["resourceTemplates"] = [{
   uriTemplate: historyUriTemplate,
   name: "channel-history",
   title: "Channel history",
   description:
-    "The 20 newest messages of a channel (ID or name), as JSON. Subscribe to be notified when a message or reaction arrives there.",
+    "The 20 newest messages of a conversation (ID, #name or @person), as JSON. Subscribe (by channel ID) to be notified when a message or reaction arrives there.",
   mimeType: "application/json",
 }];
 
-/** What a URI points at: the latest event, or one channel's history (channel as given). */
 type Target = { kind: "latest" } | { kind: "history"; channel: string };
 
 function parseUri(uri: string): Target {
   if (uri === latestEventUri) return { kind: "latest" };
   const channel = historyUriPattern.exec(uri)?.[1];
   if (channel) return { kind: "history", channel: decodeURIComponent(channel) };
-  throw new ProtocolError(
-    resourceNotFound,
+  throw new ResourceNotFoundError(
+    uri,
     `Unknown resource ${uri}: use ${latestEventUri} or ${historyUriTemplate}`,
   );
 }
 
-function json(uri: string, value: unknown): ReadResourceResult {
-  return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify(value) }] };
+function json(uri: string, value: unknown, ttlMs: number): ReadResourceResult {
+  return {
+    contents: [{ uri, mimeType: "application/json", text: JSON.stringify(value) }],
+    // Per caller: multi-user mode reads each person's own view.
+    ttlMs,
+    cacheScope: "private",
+  };
 }
 
-async function read(uri: string, services: Services, signal: AbortSignal) {
+/**
+ * Reads a resource. The latest event is never cached by clients; a history
+ * is cacheable as long as our own cache keeps it.
+ */
+export async function readResource(
+  uri: string,
+  context: { pipeline: ToolPipeline; deps: ToolDeps; cacheTtlMs: number; run: RunOptions },
+): Promise<ReadResourceResult> {
   const target = parseUri(uri);
-  if (target.kind === "latest") return json(uri, { event: await services.events.latest() });
-  const { structured } = await getChannelHistory.handler(
-    getChannelHistory.input.parse({ channel_id: target.channel }),
-    { services, signal, progress: () => Promise.resolve() },
+  if (target.kind === "latest") {
+    return json(uri, { event: await context.deps.events.latest() }, 0);
+  }
+  const { structured } = await context.pipeline.run(
+    "slack_get_channel_history",
+    { channel_id: target.channel },
+    context.run,
   );
-  return json(uri, structured);
+  return json(uri, structured, context.cacheTtlMs);
 }
 
-/** Subscribed URIs of one session, each with the channel ID it watches ("" for the latest event). */
-function trackSubscriptions(server: Server, services: Services) {
+/** The resource URIs an event updates. */
+export function resourcesUpdatedBy(event: SlackEvent): string[] {
+  const channel = historyChannel(event);
+  return channel ? [latestEventUri, historyUri(channel)] : [latestEventUri];
+}
+
+/**
+ * The 2025-era subscriptions of one session: which URIs it watches, listening
+ * to the event stream only while it watches any.
+ */
+export function trackSubscriptions(options: {
+  events: ToolDeps["events"];
+  /** Resolves a channel name to its ID. */
+  channelId(input: string): Promise<string>;
+  /** Sends `notifications/resources/updated`. */
+  send(uri: string): void;
+}) {
+  /** Subscribed URI → the URI updates arrive under. */
   const watched = new Map<string, string>();
   let stopListening: (() => void) | undefined;
 
   function notify(event: SlackEvent) {
-    const channel = historyChannel(event);
-    for (const [uri, watchedChannel] of watched) {
-      if (watchedChannel === "" || watchedChannel === channel) {
-        server.sendResourceUpdated({ uri }).catch((error) =>
-          logger("mcp").debug("Resource update for {uri} not sent: {error}", {
-            uri,
-            error: String(error),
-          })
-        );
-      }
-    }
+    const updated = new Set(resourcesUpdatedBy(event));
+    for (const [uri, canonical] of watched) if (updated.has(canonical)) options.send(uri);
   }
 
   function listenWhileWatched() {
-    if (watched.size > 0 && !stopListening) stopListening = services.events.subscribe(notify);
+    if (watched.size > 0 && !stopListening) stopListening = options.events.subscribe(notify);
     if (watched.size === 0 && stopListening) {
       stopListening();
       stopListening = undefined;
@@ -111,10 +127,10 @@ function trackSubscriptions(server: Server, services: Services) {
   return {
     async add(uri: string) {
       const target = parseUri(uri);
-      const channel = target.kind === "latest"
-        ? ""
-        : await services.directory.channelId(target.channel);
-      watched.set(uri, channel);
+      watched.set(
+        uri,
+        target.kind === "latest" ? uri : historyUri(await options.channelId(target.channel)),
+      );
       listenWhileWatched();
     },
     remove(uri: string) {
@@ -127,43 +143,3 @@ function trackSubscriptions(server: Server, services: Services) {
     },
   };
 }
-
-/**
- * Registers the resource handlers on one session's server.
- *
- * @example
- * ```ts
- * const catalog = { tools, extensions: [registerResources] };
- * ```
- */
-export const registerResources: ServerExtension = (server, services) => {
-  const subscriptions = trackSubscriptions(server, services);
-  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources }));
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates }));
-  server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
-    const { uri } = request.params;
-    try {
-      return await read(uri, services, extra.signal);
-    } catch (error) {
-      throw toProtocolError(`Reading ${uri}`, error);
-    }
-  });
-  server.setRequestHandler(SubscribeRequestSchema, async (request) => {
-    const { uri } = request.params;
-    try {
-      await subscriptions.add(uri);
-    } catch (error) {
-      throw toProtocolError(`Reading ${uri}`, error);
-    }
-    return {};
-  });
-  server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
-    subscriptions.remove(request.params.uri);
-    return {};
-  });
-  const previousOnClose = server.onclose;
-  server.onclose = () => {
-    subscriptions.clear();
-    previousOnClose?.();
-  };
-};

@@ -1,11 +1,15 @@
 /**
- * A tool is plain data: name, description, zod schemas, annotations and a
- * handler. Only `server.ts` registers tools, applying read-only mode and the
- * channel allowlist in one place.
+ * A tool is plain data: name, description, zod schemas, annotations, the Slack
+ * methods and scopes it uses, and a handler. Only the pipeline
+ * (`pipeline.ts`) runs tools, applying validation, channel resolution,
+ * read-only mode, the allowlist and the rate limit in one place.
  * @module
  */
 import type { z } from "zod";
-import type { Services } from "../services.ts";
+import type { SlackClient } from "../slack/client.ts";
+import type { Directory } from "../slack/directory.ts";
+import type { Cache } from "../store/cache.ts";
+import type { EventStream } from "../events/event.ts";
 
 /** MCP tool annotations; every tool must say whether it only reads. */
 export interface ToolAnnotations {
@@ -15,19 +19,41 @@ export interface ToolAnnotations {
   openWorldHint?: boolean;
 }
 
+/** What a tool may use of the server: Slack, names, the cache, events and the clock. */
+export interface ToolDeps {
+  slack: SlackClient;
+  directory: Directory;
+  cache: Cache;
+  events: EventStream;
+  now(): number;
+}
+
 /** What a handler gets besides its arguments. */
 export interface ToolContext {
-  services: Services;
-  /** Aborted when the client cancels or goes away. */
+  deps: ToolDeps;
+  /** `SLACK_WRITE_CHANNELS`, for tools that create conversations. */
+  policy: { writeChannels: readonly string[] };
+  /** Aborted when the client cancels or goes away, or at the deadline. */
   signal: AbortSignal;
   /** Sends `notifications/progress` when the client asked for it. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
 }
 
-/** A handler's success: the structured result and its compact text rendering. */
+/** A handler's success: the structured result, its compact text, and extra content blocks. */
 export interface ToolOutput<O> {
   structured: O;
   text: string;
+  /** Blocks after the text, e.g. an image. */
+  extra?: ({ type: "image"; data: string; mimeType: string })[];
+}
+
+/** The Slack side of a tool: the Web API methods it calls and the scopes they need. */
+export interface SlackUse {
+  methods: readonly string[];
+  /** Bot token scopes. */
+  bot: readonly string[];
+  /** User token scopes (search, unreads, a person's own view in multi-user mode). */
+  user?: readonly string[];
 }
 
 /** One tool. `I` and `O` are zod object schemas. */
@@ -41,8 +67,15 @@ export interface ToolDefinition<
   input: I;
   output: O;
   annotations: ToolAnnotations;
-  /** For write tools: the channel argument the allowlist checks. */
+  slack: SlackUse;
+  /**
+   * The argument naming a conversation. The pipeline resolves it (name,
+   * `@handle` DM, default channel) once, so the handler receives the ID, and
+   * applies `SLACK_WRITE_CHANNELS` to it for write tools.
+   */
   channelArgument?: keyof z.infer<I> & string;
+  /** `_meta` listed with the tool (an MCP Apps view). */
+  meta?: Record<string, unknown>;
   handler(args: z.infer<I>, context: ToolContext): Promise<ToolOutput<z.infer<O>>>;
 }
 
@@ -55,6 +88,7 @@ export interface ToolDefinition<
  *   name: "slack_ping", title: "Ping", description: "Checks the connection.",
  *   input: z.object({}), output: z.object({ ok: z.boolean() }),
  *   annotations: { readOnlyHint: true },
+ *   slack: { methods: ["auth.test"], bot: [] },
  *   handler: () => Promise.resolve({ structured: { ok: true }, text: "ok" }),
  * });
  * ```

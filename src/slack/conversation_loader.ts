@@ -4,7 +4,8 @@
  * cached (tag `history:<channel>`) and paced like any other Slack call.
  * @module
  */
-import type { Services } from "../services.ts";
+import type { SlackClient } from "./client.ts";
+import type { Cache } from "../store/cache.ts";
 import type { SlackMessage } from "./types.ts";
 import { cachedPage } from "./cached_page.ts";
 
@@ -57,7 +58,7 @@ const threadConcurrency = 4;
  * ```
  */
 export async function loadConversation(
-  services: Services,
+  services: { slack: SlackClient; cache: Cache },
   options: LoadOptions,
 ): Promise<LoadedConversation> {
   const { channel, signal } = options;

@@ -7,16 +7,28 @@
 import type { Cache } from "../store/cache.ts";
 import type { SlackClient } from "./client.ts";
 import type { SlackChannel, SlackUser } from "./types.ts";
-import { ToolError } from "../mcp/tool.ts";
+import { NotFoundError } from "./errors.ts";
 
-const channelIdPattern = /^[CGD][A-Z0-9]{6,}$/;
-const userIdPattern = /^[UWB][A-Z0-9]{6,}$/;
+/**
+ * Slack IDs are opaque: any length, uppercase letters and digits. A bare value
+ * with no lowercase letter is therefore an ID; `#` and `@` always mean a name.
+ */
+const idPattern = /^[A-Z0-9]+$/;
+
+/** Whether `input` (already trimmed) is a user ID: `U…` or, on Enterprise Grid, `W…`. */
+function isUserId(input: string): boolean {
+  return idPattern.test(input) && /^[UW]/.test(input);
+}
 
 /** Name and ID lookups for tools. */
 export interface Directory {
-  /** `C…` as is; `#name` or `name` looked up among the channels the bot can see. */
+  /**
+   * A conversation ID: an ID as is; `#name` or `name` looked up among the
+   * channels; `@handle` or a user ID → the direct message with that person,
+   * opened on demand (`conversations.open`, cached).
+   */
   channelId(input: string): Promise<string>;
-  /** `U…` as is; `@handle` (user name or display name) looked up among the users. */
+  /** A user ID as is; `@handle` (user name or display name) looked up among the users. */
   userId(input: string): Promise<string>;
   /** Every channel the bot can list (cached). */
   channels(): Promise<SlackChannel[]>;
@@ -73,35 +85,42 @@ export function createDirectory({ slack, cache }: { slack: SlackClient; cache: C
     return value;
   }
 
+  async function userId(input: string) {
+    const value = input.trim();
+    if (!value.startsWith("@") && idPattern.test(value)) return value;
+    const wanted = value.replace(/^@/, "").toLowerCase();
+    const match = (await users()).find((u) =>
+      u.name.toLowerCase() === wanted || u.profile.display_name?.toLowerCase() === wanted
+    );
+    if (!match) throw new NotFoundError("user", `@${wanted}`);
+    return match.id;
+  }
+
+  async function dm(user: string) {
+    const { value } = await cache.getOrLoad(`dm:${user}`, async () => {
+      const opened = await slack.call<{ ok: boolean; channel: { id: string } }>(
+        "conversations.open",
+        { users: user, return_im: true },
+      );
+      return opened.channel.id;
+    });
+    return value;
+  }
+
   return {
     channels,
     users,
     user,
     async channelId(input) {
-      const name = input.trim().replace(/^#/, "");
-      if (channelIdPattern.test(name)) return name;
-      const match = (await channels()).find((c) => c.name === name.toLowerCase());
-      if (!match) {
-        throw new ToolError(
-          `No channel named #${name} that the bot can see: check the name with slack_list_channels, or pass the channel ID (C…).`,
-        );
-      }
+      const value = input.trim();
+      if (value.startsWith("@") || isUserId(value)) return await dm(await userId(value));
+      if (!value.startsWith("#") && idPattern.test(value)) return value;
+      const name = value.replace(/^#/, "").toLowerCase();
+      const match = (await channels()).find((c) => c.name === name);
+      if (!match) throw new NotFoundError("channel", `#${name}`);
       return match.id;
     },
-    async userId(input) {
-      const handle = input.trim().replace(/^@/, "");
-      if (userIdPattern.test(handle)) return handle;
-      const wanted = handle.toLowerCase();
-      const match = (await users()).find((u) =>
-        u.name.toLowerCase() === wanted || u.profile.display_name?.toLowerCase() === wanted
-      );
-      if (!match) {
-        throw new ToolError(
-          `No user with handle @${handle}: check it with slack_get_users, or pass the user ID (U…).`,
-        );
-      }
-      return match.id;
-    },
+    userId,
     async userNames(ids) {
       const unique = [...new Set(ids)];
       const names = await Promise.all(unique.map(async (id) => {

@@ -1,87 +1,55 @@
 /**
- * Slack Web API failures as typed errors with a hint a model (or person) can
- * act on. Slack answers most failures with HTTP 200 and `ok: false`.
+ * Slack Web API failures as typed errors. Slack answers most failures with
+ * HTTP 200 and `ok: false`. The hints a model acts on (which tool or setting
+ * helps) are the MCP layer's: `src/mcp/errors.ts`.
  * @module
  */
 
-/** Hints for the error codes users meet most, keyed by Slack's `error`. */
-const hints: Record<string, string> = {
-  not_authed: "No token was sent: set SLACK_BOT_TOKEN.",
-  invalid_auth: "The token is not valid: check SLACK_BOT_TOKEN (or SLACK_USER_TOKEN).",
-  account_inactive: "The token's user or app was deactivated: reinstall the app.",
-  token_revoked: "The token was revoked: reinstall the app and set the new token.",
-  not_in_channel:
-    "The bot is not a member of this channel: invite it with `/invite @your-bot` in Slack, then retry.",
-  channel_not_found:
-    "No such channel, or the bot cannot see it: check the ID or name with slack_list_channels.",
-  thread_not_found: "No thread starts at that ts in this channel: check thread_ts.",
-  message_not_found:
-    "No message with that ts in this channel (it may have been deleted): check the ts with slack_get_channel_history.",
-  user_not_found: "No such user: check the ID or @handle with slack_get_users.",
-  users_not_found: "One of the users does not exist: check the IDs with slack_get_users.",
-  not_allowed_token_type:
-    "This method needs a different token type (search needs a user token): set SLACK_USER_TOKEN (xoxp-…).",
-  ratelimited: "Slack is rate limiting this method: wait and retry.",
-  is_archived: "The channel is archived: unarchive it or pick another channel.",
-  msg_too_long: "The text is over Slack's 40,000-character limit: shorten or split it.",
-  no_text: "The message text is empty: provide some text.",
-  cant_update_message:
-    "Slack lets the bot edit only messages it posted itself: this one is someone else's.",
-  cant_delete_message:
-    "Slack lets the bot delete only messages it posted itself: this one is someone else's.",
-  edit_window_closed: "The message is too old to edit.",
-  name_taken:
-    "A channel with that name already exists (perhaps archived): pick another name, or use the existing channel.",
-  invalid_name:
-    "That name is not valid here: emoji must exist in the workspace; channel names use lowercase letters, digits, - and _.",
-  invalid_name_specials:
-    "Channel names may only contain lowercase letters, numbers, hyphens and underscores.",
-  invalid_name_maxlength: "Channel names are at most 80 characters.",
-  invalid_name_required: "A channel name is required.",
-  already_in_channel: "A user is already a member of the channel: invite only the others.",
-  cant_invite: "That user cannot be invited (deactivated, or a guest limited to other channels).",
-  cant_invite_self: "The bot cannot invite itself.",
-  restricted_action:
-    "A workspace setting forbids the app this action (e.g. posting in an announcement-only channel, or creating channels): ask a workspace admin.",
-  too_long:
-    "The text is over Slack's limit (a channel topic is at most 250 characters): shorten it.",
-  invalid_time: "post_at is not a valid time: pass unix seconds in the future.",
-  time_in_past: "post_at is in the past: schedule a future time.",
-  time_too_far: "post_at is more than 120 days ahead: Slack cannot schedule that far.",
-  no_reaction: "That reaction is not on the message.",
-  already_reacted: "The bot already added that reaction.",
-  invalid_cursor: "The cursor is not valid (expired or from another call): start again without it.",
-  invalid_limit: "limit is out of range for this method.",
-  fatal_error: "Slack had an internal error: retry later.",
-  service_unavailable: "Slack is unavailable: retry later.",
-  request_timeout: "Slack did not answer in time: retry later.",
-};
-
-/** A failed Slack Web API call. */
+/** A Slack Web API failure: the method and Slack's error code, plus what Slack added. */
 export class SlackApiError extends Error {
   override name = "SlackApiError";
   /** Slack's error code, e.g. `channel_not_found`. */
   readonly code: string;
   /** The Web API method, e.g. `conversations.history`. */
   readonly method: string;
-  /** For `ratelimited`: seconds Slack asked us to wait. */
+  /** For `ratelimited`: seconds Slack (or our own budget, see {@link budget}) asks us to wait. */
   readonly retryAfterSeconds?: number;
+  /** For `missing_scope`: the scope Slack wants. */
+  readonly needed?: string;
+  /** Whose limit it is: Slack's (a 429) or our own per-method budget (the pacer). */
+  readonly budget: "slack" | "ours";
 
   constructor(
     method: string,
     code: string,
-    detail: { needed?: string; provided?: string; retryAfterSeconds?: number } = {},
+    detail: {
+      needed?: string;
+      provided?: string;
+      retryAfterSeconds?: number;
+      budget?: "slack" | "ours";
+    } = {},
   ) {
-    const hint = code === "missing_scope"
-      ? `The app lacks the ${
-        detail.needed ?? "required"
-      } scope: add it under OAuth & Permissions and reinstall the app.`
-      : code === "ratelimited" && detail.retryAfterSeconds !== undefined
-      ? `Slack is rate limiting ${method}: retry in ${detail.retryAfterSeconds} s.`
-      : hints[code] ?? "See Slack's documentation of this error code.";
-    super(`Slack ${method} failed: ${code}. ${hint}`);
+    super(`Slack ${method} failed: ${code}`);
     this.code = code;
     this.method = method;
     this.retryAfterSeconds = detail.retryAfterSeconds;
+    this.needed = detail.needed;
+    this.budget = detail.budget ?? "slack";
+  }
+}
+
+/** Codes after which a read may succeed if simply tried again shortly. */
+export const transientCodes: ReadonlySet<string> = new Set([
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+]);
+
+/** A name, handle or ID that matches nothing Slack knows. */
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+  constructor(readonly kind: "channel" | "user", readonly input: string) {
+    super(`No ${kind} matches ${input}`);
   }
 }

@@ -14,28 +14,53 @@ import { logger } from "../log/logger.ts";
 /** Slack's published tiers, in calls per minute (docs.slack.dev/apis/web-api/rate-limits). */
 const tier = { 1: 1, 2: 20, 3: 50, 4: 100 } as const;
 
-/** Per-method budgets; unlisted methods get Tier 3. */
-const defaultMethodLimits: Readonly<Record<string, number>> = {
-  "conversations.list": tier[2],
-  "users.list": tier[2],
-  "search.messages": tier[2],
-  "conversations.create": tier[2],
-  "conversations.invite": tier[3],
-  "conversations.setTopic": tier[3],
-  "conversations.history": tier[3],
-  "conversations.replies": tier[3],
-  "conversations.info": tier[3],
-  "users.info": tier[4],
-  "users.profile.get": tier[4],
-  "conversations.members": tier[4],
+/**
+ * Slack's tier of every method this server calls, as calls per minute
+ * (`chat.postMessage` is "special": about 1 per second per channel, which
+ * {@link createPacer} applies per channel). A method missing here fails
+ * `tests/catalog_test.ts`; at run time it would get Tier 3.
+ */
+export const methodTiers: Readonly<Record<string, number>> = {
   "auth.test": tier[4],
+  "canvases.create": tier[2],
+  "canvases.edit": tier[3],
+  "canvases.sections.lookup": tier[3],
+  "chat.delete": tier[3],
   "chat.getPermalink": tier[4],
+  "chat.postMessage": 60,
+  "chat.scheduleMessage": tier[3],
+  "chat.update": tier[3],
+  "conversations.canvases.create": tier[2],
+  "conversations.create": tier[2],
+  "conversations.history": tier[3],
+  "conversations.info": tier[3],
+  "conversations.invite": tier[3],
+  "conversations.list": tier[2],
+  "conversations.mark": tier[3],
+  "conversations.members": tier[4],
+  "conversations.open": tier[3],
+  "conversations.replies": tier[3],
+  "conversations.setTopic": tier[2],
+  "emoji.list": tier[2],
+  "files.completeUploadExternal": tier[4],
+  "files.getUploadURLExternal": tier[4],
+  "files.info": tier[4],
+  "files.list": tier[3],
+  "reactions.add": tier[3],
+  "reactions.remove": tier[2],
+  "search.messages": tier[2],
+  "usergroups.list": tier[2],
+  "users.conversations": tier[3],
+  "users.info": tier[4],
+  "users.list": tier[2],
+  "users.lookupByEmail": tier[3],
+  "users.profile.get": tier[4],
 };
 
 /** Options of {@link createPacer}. */
 export interface PacerOptions {
   store: Store;
-  /** Overrides of {@link defaultMethodLimits}, e.g. `{"conversations.history": 1}`. */
+  /** Overrides of {@link methodTiers}, e.g. `{"conversations.history": 1}`. */
   limits?: Record<string, number>;
   /** Namespaces budgets per workspace token. */
   prefix?: string;
@@ -60,7 +85,7 @@ const slotPollMs = 50;
  * ```
  */
 export function createPacer(options: PacerOptions): SlackPacer {
-  const limits = { ...defaultMethodLimits, ...options.limits };
+  const limits = { ...methodTiers, ...options.limits };
   const prefix = options.prefix ?? "pace";
   const maxWaitMs = options.maxWaitMs ?? 30_000;
   const now = options.now ?? Date.now;
@@ -70,6 +95,7 @@ export function createPacer(options: PacerOptions): SlackPacer {
   function refuse(method: string, retryAfterMs: number): never {
     throw new SlackApiError(method, "ratelimited", {
       retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
+      budget: "ours",
     });
   }
 

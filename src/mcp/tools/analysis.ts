@@ -4,9 +4,10 @@
  * are the pure `src/analysis/` modules.
  * @module
  */
+import { conversationLookup, messageReading, uses } from "./slack_use.ts";
 import { z } from "zod";
 import { parseTime } from "../params.ts";
-import { defineTool, type ToolContext, ToolError } from "../tool.ts";
+import { defineTool, type ToolContext, type ToolDeps, ToolError } from "../tool.ts";
 import {
   analyzeConversation,
   type ConversationMetrics,
@@ -20,7 +21,6 @@ import {
 } from "../../analysis/workspace.ts";
 import { loadConversation } from "../../slack/conversation_loader.ts";
 import type { SlackResponse } from "../../slack/types.ts";
-import type { Services } from "../../services.ts";
 
 const timeParam = z.union([z.number(), z.string()]).optional();
 const timezoneParam = z.string().default("UTC").refine((tz) => {
@@ -49,11 +49,11 @@ function rangeOf(
 }
 
 /** The workspace's base URL (`https://acme.slack.com/`), for permalinks. */
-async function workspaceUrl(services: Services): Promise<string | undefined> {
+async function workspaceUrl(deps: ToolDeps): Promise<string | undefined> {
   try {
-    const { value } = await services.cache.getOrLoad(
+    const { value } = await deps.cache.getOrLoad(
       "auth.test",
-      () => services.slack.call<SlackResponse & { url?: string }>("auth.test"),
+      () => deps.slack.call<SlackResponse & { url?: string }>("auth.test"),
     );
     return value.url;
   } catch {
@@ -63,7 +63,7 @@ async function workspaceUrl(services: Services): Promise<string | undefined> {
 
 /** Loads and analyses one channel; shared by both tools and the prompts. */
 export async function analyzeChannel(
-  services: Services,
+  deps: ToolDeps,
   options: {
     channel: string;
     range: { oldest: number; latest: number };
@@ -72,7 +72,7 @@ export async function analyzeChannel(
   },
 ): Promise<ConversationMetrics> {
   const { channel, range, context } = options;
-  const loaded = await loadConversation(services, {
+  const loaded = await loadConversation(deps, {
     channel,
     ...range,
     signal: context.signal,
@@ -85,8 +85,8 @@ export async function analyzeChannel(
     for (const reaction of message.reactions ?? []) reaction.users.forEach((u) => userIds.add(u));
   }
   const [userNames, base] = await Promise.all([
-    services.directory.userNames(userIds),
-    workspaceUrl(services),
+    deps.directory.userNames(userIds),
+    workspaceUrl(deps),
   ]);
   return analyzeConversation({
     channelId: channel,
@@ -115,11 +115,16 @@ export const analyzeConversationTool = defineTool({
   }),
   output: conversationMetricsSchema,
   annotations: analysisHints,
-  async handler(args, { services, signal, progress }) {
-    const channel = await services.directory.channelId(args.channel_id);
-    const metrics = await analyzeChannel(services, {
+  slack: uses(conversationLookup, messageReading, {
+    methods: ["conversations.history", "conversations.replies", "auth.test"],
+    bot: [],
+  }),
+  channelArgument: "channel_id",
+  async handler(args, { deps, signal, progress }) {
+    const channel = args.channel_id;
+    const metrics = await analyzeChannel(deps, {
       channel,
-      range: rangeOf(args, services.now()),
+      range: rangeOf(args, deps.now()),
       timezone: args.timezone,
       context: { signal, progress },
     });
@@ -141,15 +146,19 @@ export const analyzeWorkspaceTool = defineTool({
   }),
   output: workspaceMetricsSchema,
   annotations: analysisHints,
-  async handler(args, { services, signal, progress }) {
-    const readable = (await services.directory.channels())
+  slack: uses(messageReading, {
+    methods: ["conversations.list", "conversations.history", "conversations.replies", "auth.test"],
+    bot: ["channels:read", "groups:read"],
+  }),
+  async handler(args, { deps, signal, progress }) {
+    const readable = (await deps.directory.channels())
       .filter((c) => c.is_member !== false && !c.is_archived)
       .sort((a, b) => (b.num_members ?? 0) - (a.num_members ?? 0) || a.name.localeCompare(b.name))
       .slice(0, args.limit_channels);
-    const range = rangeOf({ days: args.days }, services.now());
+    const range = rangeOf({ days: args.days }, deps.now());
     const channels = [];
     for (const [index, channel] of readable.entries()) {
-      const metrics = await analyzeChannel(services, {
+      const metrics = await analyzeChannel(deps, {
         channel: channel.id,
         range,
         timezone: args.timezone,

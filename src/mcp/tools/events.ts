@@ -4,9 +4,9 @@
  * shared event stream only, never Slack, so they are cheap to poll.
  * @module
  */
+import { conversationLookup } from "./slack_use.ts";
 import { z } from "zod";
 import { defineTool } from "../tool.ts";
-import type { Services } from "../../services.ts";
 import type { EventFilter, SlackEvent } from "../../events/event.ts";
 import { parseTime } from "../params.ts";
 
@@ -42,16 +42,9 @@ const readLocal = { readOnlyHint: true, openWorldHint: false } as const;
 const noEventYet =
   "No matching event received yet. Events arrive once Slack delivers them to this server's /slack/events webhook (SLACK_SIGNING_SECRET) or over Socket Mode.";
 
-async function filterOf(
-  services: Services,
-  args: { type?: string; channel_id?: string },
-): Promise<EventFilter> {
-  return {
-    type: args.type,
-    channel: args.channel_id === undefined
-      ? undefined
-      : await services.directory.channelId(args.channel_id),
-  };
+/** The filter of a call; the pipeline already resolved `channel_id` to an ID. */
+function filterOf(args: { type?: string; channel_id?: string }): EventFilter {
+  return { type: args.type, channel: args.channel_id };
 }
 
 /** `12:03:07 reaction_added :tada: in C0GENERAL by U0BOB0001 on 1764…` plus ids. */
@@ -76,8 +69,10 @@ export const getLatestEvent = defineTool({
   input: z.object(filterShape),
   output: z.object({ event: eventSchema.nullable() }),
   annotations: readLocal,
-  async handler(args, { services }) {
-    const event = await services.events.latest(await filterOf(services, args));
+  slack: conversationLookup,
+  channelArgument: "channel_id",
+  async handler(args, { deps }) {
+    const event = await deps.events.latest(filterOf(args));
     return { structured: { event }, text: event ? formatEvent(event) : noEventYet };
   },
 });
@@ -99,10 +94,12 @@ export const listEvents = defineTool({
   }),
   output: z.object({ events: z.array(eventSchema) }),
   annotations: readLocal,
-  async handler(args, { services }) {
+  slack: conversationLookup,
+  channelArgument: "channel_id",
+  async handler(args, { deps }) {
     const since = args.since === undefined ? undefined : parseTime(args.since, "since");
-    const events = await services.events.list({
-      ...await filterOf(services, args),
+    const events = await deps.events.list({
+      ...filterOf(args),
       since,
       limit: args.limit,
     });
@@ -127,8 +124,10 @@ export const waitForEvent = defineTool({
   }),
   output: z.object({ event: eventSchema.nullable(), timed_out: z.boolean() }),
   annotations: readLocal,
-  async handler(args, { services, signal, progress }) {
-    const filter = await filterOf(services, args);
+  slack: conversationLookup,
+  channelArgument: "channel_id",
+  async handler(args, { deps, signal, progress }) {
+    const filter = filterOf(args);
     const seconds = Math.min(args.timeout_seconds, maxWaitSeconds);
     const started = Date.now();
     const ticker = setInterval(() => {
@@ -136,7 +135,7 @@ export const waitForEvent = defineTool({
       progress(waited, seconds, `Waiting for an event (${waited} of ${seconds} s)`).catch(() => {});
     }, progressEveryMs);
     try {
-      const event = await services.events.wait(filter, seconds * 1000, signal);
+      const event = await deps.events.wait(filter, seconds * 1000, signal);
       return {
         structured: { event, timed_out: event === null && !signal.aborted },
         text: event ? formatEvent(event) : `No matching event within ${seconds} s.`,

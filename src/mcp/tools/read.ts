@@ -3,6 +3,7 @@
  * parameters are compatible with `@modelcontextprotocol/server-slack`.
  * @module
  */
+import { conversationLookup, messageReading, uses } from "./slack_use.ts";
 import { z } from "zod";
 import { defineTool, ToolError } from "../tool.ts";
 import { channelParam, cursorParam, tsParam } from "../params.ts";
@@ -59,8 +60,12 @@ export const listChannels = defineTool({
     ...cacheInfoSchema,
   }),
   annotations: readOnly,
-  async handler({ limit, cursor }, { services, signal }) {
-    const { value, cached, ageSeconds } = await cachedPage(services, {
+  slack: {
+    methods: ["conversations.list"],
+    bot: ["channels:read", "groups:read", "im:read", "mpim:read", "users:read"],
+  },
+  async handler({ limit, cursor }, { deps, signal }) {
+    const { value, cached, ageSeconds } = await cachedPage(deps, {
       method: "conversations.list",
       key: `channels:${limit}:${cursor ?? ""}`,
       params: { limit, cursor, types: "public_channel,private_channel", exclude_archived: true },
@@ -128,9 +133,10 @@ export const getChannelHistory = defineTool({
   }),
   output: historyOutput,
   annotations: readOnly,
-  async handler({ channel_id, limit, oldest, latest, cursor }, { services, signal }) {
-    const channel = await services.directory.channelId(channel_id);
-    const page = await cachedPage(services, {
+  slack: uses(conversationLookup, messageReading, { methods: ["conversations.history"], bot: [] }),
+  channelArgument: "channel_id",
+  async handler({ channel_id: channel, limit, oldest, latest, cursor }, { deps, signal }) {
+    const page = await cachedPage(deps, {
       method: "conversations.history",
       key: `history:${channel}:${limit}:${oldest ?? ""}:${latest ?? ""}:${cursor ?? ""}`,
       params: { channel, limit, oldest, latest, cursor },
@@ -138,7 +144,7 @@ export const getChannelHistory = defineTool({
       tags: [`history:${channel}`],
       pick: toMessage,
       signal,
-      complete: (messages) => withNames(messages, services.directory),
+      complete: (messages) => withNames(messages, deps.directory),
     });
     return historyResult(channel, page, `Messages in ${channel}, newest first`);
   },
@@ -157,9 +163,10 @@ export const getThreadReplies = defineTool({
   }),
   output: historyOutput,
   annotations: readOnly,
-  async handler({ channel_id, thread_ts, cursor }, { services, signal }) {
-    const channel = await services.directory.channelId(channel_id);
-    const page = await cachedPage(services, {
+  slack: uses(conversationLookup, messageReading, { methods: ["conversations.replies"], bot: [] }),
+  channelArgument: "channel_id",
+  async handler({ channel_id: channel, thread_ts, cursor }, { deps, signal }) {
+    const page = await cachedPage(deps, {
       method: "conversations.replies",
       key: `replies:${channel}:${thread_ts}:${cursor ?? ""}`,
       params: { channel, ts: thread_ts, limit: 200, cursor },
@@ -167,7 +174,7 @@ export const getThreadReplies = defineTool({
       tags: [`history:${channel}`],
       pick: toMessage,
       signal,
-      complete: (messages) => withNames(messages, services.directory),
+      complete: (messages) => withNames(messages, deps.directory),
     });
     return historyResult(channel, page, `Thread ${thread_ts} in ${channel}`);
   },
@@ -213,8 +220,9 @@ export const getUsers = defineTool({
     ...cacheInfoSchema,
   }),
   annotations: readOnly,
-  async handler({ limit, cursor }, { services, signal }) {
-    const { value, cached, ageSeconds } = await cachedPage(services, {
+  slack: { methods: ["users.list"], bot: ["users:read"] },
+  async handler({ limit, cursor }, { deps, signal }) {
+    const { value, cached, ageSeconds } = await cachedPage(deps, {
       method: "users.list",
       key: `users:${limit}:${cursor ?? ""}`,
       params: { limit, cursor },
@@ -253,8 +261,9 @@ export const getUserProfile = defineTool({
     status: z.string().optional(),
   }),
   annotations: readOnly,
-  async handler({ user_id }, { services }) {
-    const user = await services.directory.user(await services.directory.userId(user_id));
+  slack: { methods: ["users.info", "users.list"], bot: ["users:read", "users:read.email"] },
+  async handler({ user_id }, { deps }) {
+    const user = await deps.directory.user(await deps.directory.userId(user_id));
     const p = user.profile;
     const status = [p.status_emoji, p.status_text].filter(Boolean).join(" ") || undefined;
     const profile = {
@@ -302,16 +311,17 @@ export const searchMessages = defineTool({
     ...cacheInfoSchema,
   }),
   annotations: readOnly,
-  async handler({ query, count, sort }, { services, signal }) {
-    if (!services.slack.hasUserToken) {
+  slack: uses(messageReading, { methods: ["search.messages"], bot: [], user: ["search:read"] }),
+  async handler({ query, count, sort }, { deps, signal }) {
+    if (!deps.slack.hasUserToken) {
       throw new ToolError(
         "Search needs a user token: set SLACK_USER_TOKEN (xoxp-…, scope search:read) and restart. Slack refuses search.messages to bot tokens.",
       );
     }
-    const { value, cached, ageSeconds } = await services.cache.getOrLoad(
+    const { value, cached, ageSeconds } = await deps.cache.getOrLoad(
       `search:${sort}:${count}:${query}`,
       async () => {
-        const result = await services.slack.call<
+        const result = await deps.slack.call<
           SlackResponse & { messages: { total: number; matches: SearchMatch[] } }
         >("search.messages", { query, count, sort }, { token: "user", signal });
         return {
@@ -325,7 +335,7 @@ export const searchMessages = defineTool({
         };
       },
     );
-    const matches = await withNames(value.matches, services.directory) as typeof value.matches;
+    const matches = await withNames(value.matches, deps.directory) as typeof value.matches;
     return {
       structured: { total: value.total, matches, cached, cache_age_seconds: ageSeconds },
       text: `${value.total} matches for "${query}"${

@@ -6,13 +6,13 @@
  * cached reads its write makes stale.
  * @module
  */
+import { conversationLookup, uses } from "./slack_use.ts";
 import { z } from "zod";
-import { defineTool, type ToolAnnotations, ToolError } from "../tool.ts";
+import { defineTool, type ToolAnnotations, type ToolDeps, ToolError } from "../tool.ts";
 import { channelParam, parseTime, tsParam } from "../params.ts";
 import { tsToIso } from "../format.ts";
 import type { SlackChannel, SlackResponse } from "../../slack/types.ts";
 import { SlackApiError } from "../../slack/errors.ts";
-import type { Services } from "../../services.ts";
 
 /** Slack's limit on message text (`msg_too_long`). */
 const maxTextLength = 40_000;
@@ -48,7 +48,7 @@ function writeHints(
 
 /** Sends one write as JSON, then drops the cached reads it made stale. */
 async function write<T extends SlackResponse>(
-  services: Services,
+  deps: ToolDeps,
   request: {
     method: string;
     params: Record<string, unknown>;
@@ -58,12 +58,12 @@ async function write<T extends SlackResponse>(
     scope?: string;
   },
 ): Promise<T> {
-  const result = await services.slack.call<T>(request.method, request.params, {
+  const result = await deps.slack.call<T>(request.method, request.params, {
     json: true,
     scope: request.scope,
     signal: request.signal,
   });
-  await Promise.all(request.invalidates.map((tag) => services.cache.invalidate(tag)));
+  await Promise.all(request.invalidates.map((tag) => deps.cache.invalidate(tag)));
   return result;
 }
 
@@ -75,13 +75,13 @@ async function write<T extends SlackResponse>(
  * caller to write again.
  */
 async function permalinkOf(
-  services: Services,
+  deps: ToolDeps,
   channel: string,
   ts: string,
   signal: AbortSignal,
 ): Promise<string | undefined> {
   try {
-    const { permalink } = await services.slack.call<SlackResponse & { permalink: string }>(
+    const { permalink } = await deps.slack.call<SlackResponse & { permalink: string }>(
       "chat.getPermalink",
       { channel, message_ts: ts },
       { signal },
@@ -111,11 +111,11 @@ interface PostResponse extends SlackResponse {
 
 /** Posts through `chat.postMessage`, paced per channel, and links the result. */
 async function sendMessage(
-  services: Services,
+  deps: ToolDeps,
   params: { channel: string; text: string; thread_ts?: string; reply_broadcast?: boolean },
   signal: AbortSignal,
 ) {
-  const { channel, ts } = await write<PostResponse>(services, {
+  const { channel, ts } = await write<PostResponse>(deps, {
     method: "chat.postMessage",
     params,
     invalidates: [`history:${params.channel}`],
@@ -126,7 +126,7 @@ async function sendMessage(
     channel_id: channel,
     ts,
     thread_ts: params.thread_ts,
-    permalink: await permalinkOf(services, channel, ts, signal),
+    permalink: await permalinkOf(deps, channel, ts, signal),
   };
 }
 
@@ -144,16 +144,15 @@ export const postMessage = defineTool({
   }),
   output: messageOutput,
   annotations: writeHints(),
+  slack: uses(conversationLookup, {
+    methods: ["chat.postMessage", "chat.getPermalink"],
+    bot: ["chat:write"],
+  }),
   channelArgument: "channel_id",
-  async handler({ channel_id, text }, { services, signal }) {
-    const target = channel_id ?? services.config.slack.defaultChannel;
-    if (!target) {
-      throw new ToolError(
-        "No channel to post to: pass channel_id (an ID like C… or a name like #general), or set SLACK_CHANNEL_ID on the server for a default channel.",
-      );
-    }
-    const channel = await services.directory.channelId(target);
-    const posted = await sendMessage(services, { channel, text }, signal);
+  async handler({ channel_id, text }, { deps, signal }) {
+    // The pipeline resolved it, falling back to SLACK_CHANNEL_ID.
+    const channel = channel_id!;
+    const posted = await sendMessage(deps, { channel, text }, signal);
     return {
       structured: posted,
       text: `Posted message ${posted.ts} in ${channel}${linkSuffix(posted.permalink)}`,
@@ -177,10 +176,13 @@ export const replyToThread = defineTool({
   }),
   output: messageOutput.extend({ broadcast: z.boolean() }),
   annotations: writeHints(),
+  slack: uses(conversationLookup, {
+    methods: ["chat.postMessage", "chat.getPermalink"],
+    bot: ["chat:write"],
+  }),
   channelArgument: "channel_id",
-  async handler({ channel_id, thread_ts, text, broadcast }, { services, signal }) {
-    const channel = await services.directory.channelId(channel_id);
-    const posted = await sendMessage(services, {
+  async handler({ channel_id: channel, thread_ts, text, broadcast }, { deps, signal }) {
+    const posted = await sendMessage(deps, {
       channel,
       text,
       thread_ts,
@@ -233,12 +235,12 @@ function reactionTool(spec: {
     }),
     output: reactionOutput,
     annotations: writeHints({ destructive: spec.destructive, idempotent: true }),
+    slack: uses(conversationLookup, { methods: [spec.method], bot: ["reactions:write"] }),
     channelArgument: "channel_id",
-    async handler({ channel_id, timestamp, reaction }, { services, signal }) {
-      const channel = await services.directory.channelId(channel_id);
+    async handler({ channel_id: channel, timestamp, reaction }, { deps, signal }) {
       let changed = true;
       try {
-        await write(services, {
+        await write(deps, {
           method: spec.method,
           params: { channel, timestamp, name: reaction },
           invalidates: [`history:${channel}`],
@@ -298,16 +300,19 @@ export const updateMessage = defineTool({
   }),
   output: messageOutput.omit({ thread_ts: true }),
   annotations: writeHints({ destructive: true }),
+  slack: uses(conversationLookup, {
+    methods: ["chat.update", "chat.getPermalink"],
+    bot: ["chat:write"],
+  }),
   channelArgument: "channel_id",
-  async handler({ channel_id, ts, text }, { services, signal }) {
-    const channel = await services.directory.channelId(channel_id);
-    await write(services, {
+  async handler({ channel_id: channel, ts, text }, { deps, signal }) {
+    await write(deps, {
       method: "chat.update",
       params: { channel, ts, text },
       invalidates: [`history:${channel}`],
       signal,
     });
-    const permalink = await permalinkOf(services, channel, ts, signal);
+    const permalink = await permalinkOf(deps, channel, ts, signal);
     return {
       structured: { channel_id: channel, ts, permalink },
       text: `Updated message ${ts} in ${channel}${linkSuffix(permalink)}`,
@@ -327,10 +332,10 @@ export const deleteMessage = defineTool({
   }),
   output: z.object({ channel_id: z.string(), ts: z.string() }),
   annotations: writeHints({ destructive: true }),
+  slack: uses(conversationLookup, { methods: ["chat.delete"], bot: ["chat:write"] }),
   channelArgument: "channel_id",
-  async handler({ channel_id, ts }, { services, signal }) {
-    const channel = await services.directory.channelId(channel_id);
-    await write(services, {
+  async handler({ channel_id: channel, ts }, { deps, signal }) {
+    await write(deps, {
       method: "chat.delete",
       params: { channel, ts },
       invalidates: [`history:${channel}`],
@@ -384,14 +389,14 @@ export const scheduleMessage = defineTool({
     post_at_time: z.string().describe("ISO 8601 time (UTC)"),
   }),
   annotations: writeHints(),
+  slack: uses(conversationLookup, { methods: ["chat.scheduleMessage"], bot: ["chat:write"] }),
   channelArgument: "channel_id",
-  async handler({ channel_id, text, post_at }, { services, signal }) {
+  async handler({ channel_id: channel, text, post_at }, { deps, signal }) {
     const postAt = Math.floor(parseTime(post_at, "post_at"));
-    checkPostAt(postAt, services.now());
-    const channel = await services.directory.channelId(channel_id);
+    checkPostAt(postAt, deps.now());
     // Nothing to invalidate: the message joins the history only when posted.
     const result = await write<SlackResponse & { scheduled_message_id: string; post_at: number }>(
-      services,
+      deps,
       {
         method: "chat.scheduleMessage",
         params: { channel, text, post_at: postAt },
@@ -429,7 +434,7 @@ function checkChannelName(input: string): string {
  * A new channel has no ID to check, so with an allowlist set the bot may only
  * create channels whose names are on it.
  */
-function checkMayCreate(name: string, writeChannels: string[]) {
+function checkMayCreate(name: string, writeChannels: readonly string[]) {
   if (writeChannels.length === 0) return;
   if (writeChannels.some((entry) => entry.replace(/^#/, "").toLowerCase() === name)) return;
   throw new ToolError(
@@ -451,10 +456,11 @@ export const createChannel = defineTool({
   }),
   output: z.object({ channel_id: z.string(), name: z.string(), is_private: z.boolean() }),
   annotations: writeHints(),
-  async handler({ name, is_private }, { services, signal }) {
+  slack: { methods: ["conversations.create"], bot: ["channels:manage", "groups:write"] },
+  async handler({ name, is_private }, { deps, policy, signal }) {
     const valid = checkChannelName(name);
-    checkMayCreate(valid, services.config.slack.writeChannels);
-    const { channel } = await write<SlackResponse & { channel: SlackChannel }>(services, {
+    checkMayCreate(valid, policy.writeChannels);
+    const { channel } = await write<SlackResponse & { channel: SlackChannel }>(deps, {
       method: "conversations.create",
       params: { name: valid, is_private },
       invalidates: ["channels"],
@@ -470,13 +476,13 @@ export const createChannel = defineTool({
 });
 
 /** IDs for `U…`/`@handle` entries given as an array, a comma string, or both mixed. */
-async function userIds(services: Services, input: string | string[]): Promise<string[]> {
+async function userIds(deps: ToolDeps, input: string | string[]): Promise<string[]> {
   const entries = [input].flat().flatMap((entry) => entry.split(","))
     .map((entry) => entry.trim()).filter(Boolean);
   if (entries.length === 0) {
     throw new ToolError("user_ids names no users: pass user IDs (U…) or @handles.");
   }
-  const ids = await Promise.all(entries.map((entry) => services.directory.userId(entry)));
+  const ids = await Promise.all(entries.map((entry) => deps.directory.userId(entry)));
   return [...new Set(ids)];
 }
 
@@ -495,11 +501,14 @@ export const inviteToChannel = defineTool({
   output: z.object({ channel_id: z.string(), user_ids: z.array(z.string()) }),
   // Inviting members again changes nothing (Slack answers already_in_channel).
   annotations: writeHints({ idempotent: true }),
+  slack: uses(conversationLookup, {
+    methods: ["conversations.invite"],
+    bot: ["channels:manage", "groups:write"],
+  }),
   channelArgument: "channel_id",
-  async handler({ channel_id, user_ids }, { services, signal }) {
-    const channel = await services.directory.channelId(channel_id);
-    const users = await userIds(services, user_ids);
-    await write(services, {
+  async handler({ channel_id: channel, user_ids }, { deps, signal }) {
+    const users = await userIds(deps, user_ids);
+    await write(deps, {
       method: "conversations.invite",
       params: { channel, users: users.join(",") },
       // Member counts change, and Slack posts a join message per user.
@@ -530,10 +539,13 @@ export const setChannelTopic = defineTool({
   }),
   output: z.object({ channel_id: z.string(), topic: z.string() }),
   annotations: writeHints({ destructive: true, idempotent: true }),
+  slack: uses(conversationLookup, {
+    methods: ["conversations.setTopic"],
+    bot: ["channels:manage", "groups:write"],
+  }),
   channelArgument: "channel_id",
-  async handler({ channel_id, topic }, { services, signal }) {
-    const channel = await services.directory.channelId(channel_id);
-    await write(services, {
+  async handler({ channel_id: channel, topic }, { deps, signal }) {
+    await write(deps, {
       method: "conversations.setTopic",
       params: { channel, topic },
       // The topic is in the channel list, and Slack posts a channel_topic message.

@@ -1,0 +1,135 @@
+/**
+ * How failures reach an MCP client: the actionable message for a Slack error
+ * or a failed lookup (which tool or setting helps), and the JSON-RPC error a
+ * prompt or resource answers with.
+ * @module
+ */
+import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
+import { ToolError } from "./tool.ts";
+import { NotFoundError, SlackApiError, transientCodes } from "../slack/errors.ts";
+import { logger } from "../log/logger.ts";
+
+/** Hints for the error codes users meet most, keyed by Slack's `error`. */
+const hints: Record<string, string> = {
+  not_authed: "No token was sent: set SLACK_BOT_TOKEN.",
+  invalid_auth: "The token is not valid: check SLACK_BOT_TOKEN (or SLACK_USER_TOKEN).",
+  account_inactive: "The token's user or app was deactivated: reinstall the app.",
+  token_revoked: "The token was revoked: reinstall the app and set the new token.",
+  not_in_channel:
+    "The bot is not a member of this channel: invite it with `/invite @your-bot` in Slack, then retry.",
+  channel_not_found:
+    "No such channel, or the bot cannot see it: check the ID or name with slack_list_channels.",
+  thread_not_found: "No thread starts at that ts in this channel: check thread_ts.",
+  message_not_found:
+    "No message with that ts in this channel (it may have been deleted): check the ts with slack_get_channel_history.",
+  user_not_found: "No such user: check the ID or @handle with slack_get_users.",
+  users_not_found: "One of the users does not exist: check the IDs with slack_get_users.",
+  not_allowed_token_type:
+    "This method needs a user token (search, unreads, marking read): set SLACK_USER_TOKEN (xoxp-…), or sign in with Slack in multi-user mode.",
+  ratelimited: "Slack is rate limiting this method: wait and retry.",
+  is_archived: "The channel is archived: unarchive it or pick another channel.",
+  msg_too_long: "The text is over Slack's 40,000-character limit: shorten or split it.",
+  no_text: "The message text is empty: provide some text.",
+  cant_update_message:
+    "Slack lets the bot edit only messages it posted itself: this one is someone else's.",
+  cant_delete_message:
+    "Slack lets the bot delete only messages it posted itself: this one is someone else's.",
+  edit_window_closed: "The message is too old to edit.",
+  name_taken:
+    "A channel with that name already exists (perhaps archived): pick another name, or use the existing channel.",
+  invalid_name:
+    "That name is not valid here: emoji must exist in the workspace; channel names use lowercase letters, digits, - and _.",
+  invalid_name_specials:
+    "Channel names may only contain lowercase letters, numbers, hyphens and underscores.",
+  invalid_name_maxlength: "Channel names are at most 80 characters.",
+  invalid_name_required: "A channel name is required.",
+  already_in_channel: "A user is already a member of the channel: invite only the others.",
+  cant_invite: "That user cannot be invited (deactivated, or a guest limited to other channels).",
+  cant_invite_self: "The bot cannot invite itself.",
+  restricted_action:
+    "A workspace setting forbids the app this action (e.g. posting in an announcement-only channel, or creating channels): ask a workspace admin.",
+  too_long:
+    "The text is over Slack's limit (a channel topic is at most 250 characters): shorten it.",
+  invalid_time: "post_at is not a valid time: pass unix seconds in the future.",
+  time_in_past: "post_at is in the past: schedule a future time.",
+  time_too_far: "post_at is more than 120 days ahead: Slack cannot schedule that far.",
+  no_reaction: "That reaction is not on the message.",
+  already_reacted: "The bot already added that reaction.",
+  invalid_cursor: "The cursor is not valid (expired or from another call): start again without it.",
+  invalid_limit: "limit is out of range for this method.",
+  fatal_error: "Slack had an internal error: retrying in a few seconds can help.",
+  internal_error: "Slack had an internal error: retrying in a few seconds can help.",
+  service_unavailable: "Slack is unavailable: retry later.",
+  request_timeout: "Slack did not answer in time: retry later.",
+};
+
+/** The message a model acts on for a Slack failure: what failed, why, what to do. */
+export function describeSlackError(error: SlackApiError): string {
+  const { method, code } = error;
+  let hint;
+  if (code === "missing_scope") {
+    hint = `The app lacks the ${
+      error.needed ?? "required"
+    } scope: add it under OAuth & Permissions and reinstall the app.`;
+  } else if (code === "ratelimited" && error.budget === "ours") {
+    hint = `This server's own budget for ${method} is spent (Slack's published tier${
+      error.retryAfterSeconds === undefined ? "" : `; retry in ${error.retryAfterSeconds} s`
+    }). SLACK_METHOD_LIMITS raises it if your app has a higher limit.`;
+  } else if (code === "ratelimited") {
+    hint = `Slack is rate limiting ${method}${
+      error.retryAfterSeconds === undefined ? "" : `: retry in ${error.retryAfterSeconds} s`
+    }.`;
+  } else if (transientCodes.has(code)) {
+    hint = hints[code] ?? "Slack had a temporary failure: retrying in a few seconds can help.";
+  } else {
+    hint = hints[code] ?? "See Slack's documentation of this error code.";
+  }
+  return `Slack ${method} failed: ${code}. ${hint}`;
+}
+
+/** The message for a name, handle or ID that matched nothing. */
+export function describeNotFound(error: NotFoundError): string {
+  return error.kind === "channel"
+    ? `No conversation matches ${error.input}: check it with slack_list_channels (names as #name, people as @handle).`
+    : `No user matches ${error.input}: find people with slack_find_users or slack_get_users.`;
+}
+
+/** The message of any failure a caller can act on, or `undefined` for a server bug. */
+export function userMessage(error: unknown): string | undefined {
+  if (error instanceof ToolError) return error.message;
+  if (error instanceof SlackApiError) return describeSlackError(error);
+  if (error instanceof NotFoundError) return describeNotFound(error);
+  return undefined;
+}
+
+/** `-32602` Invalid params. */
+export function invalidParams(message: string, data?: unknown): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, message, data);
+}
+
+/**
+ * Maps a failure while serving a prompt or resource to a protocol error:
+ * caller mistakes are invalid params, Slack failures keep their hint, and
+ * anything else is logged and answered without its details.
+ *
+ * @example
+ * ```ts
+ * try { … } catch (error) { throw toProtocolError(`Reading ${uri}`, error); }
+ * ```
+ */
+export function toProtocolError(action: string, error: unknown): ProtocolError {
+  if (error instanceof ProtocolError) return error;
+  if (error instanceof SlackApiError) {
+    return new ProtocolError(ProtocolErrorCode.InternalError, describeSlackError(error));
+  }
+  const message = userMessage(error);
+  if (message) return invalidParams(message);
+  logger("mcp").error("{action} failed: {error}", {
+    action,
+    error: error instanceof Error ? error.stack ?? error.message : String(error),
+  });
+  return new ProtocolError(
+    ProtocolErrorCode.InternalError,
+    `${action} failed; the server log has the details.`,
+  );
+}
