@@ -13,6 +13,7 @@ import { createMemoryStore } from "./store/memory_store.ts";
 import type { Store } from "./store/store.ts";
 import { logger } from "./log/logger.ts";
 import { fingerprint } from "./util/hash.ts";
+import { storeKeys } from "./store/keys.ts";
 
 /** Everything a tool or route may use. */
 export interface Services {
@@ -57,7 +58,7 @@ export async function createServices(
     pacer: createPacer({
       store,
       limits: config.slack.methodLimits,
-      prefix: `pace:${tokens}`,
+      prefix: storeKeys.pace(tokens),
       now,
     }),
     onCall: ({ method, status, ms, error }) =>
@@ -68,7 +69,7 @@ export async function createServices(
   const cache = createCache({
     store,
     ttlSeconds: config.cacheTtlSeconds,
-    prefix: `slack-mcp:cache:${tokens}`,
+    prefix: storeKeys.cache(tokens),
     now,
     onError: (operation, error) =>
       logger("store").warn("Cache {operation} failed, using Slack directly: {error}", {

@@ -8,6 +8,7 @@
 import type { Store } from "../store/store.ts";
 import type { EventFilter, EventStream, SlackEvent } from "./event.ts";
 import { logger } from "../log/logger.ts";
+import { storeKeys } from "../store/keys.ts";
 
 /** Options of {@link createEventStream}. */
 export interface EventStreamOptions {
@@ -56,7 +57,7 @@ function publicEvent({ seq: _seq, ...event }: StoredEvent): SlackEvent {
  */
 export function createEventStream(options: EventStreamOptions): WritableEventStream {
   const { store } = options;
-  const prefix = options.prefix ?? "slack-mcp:events";
+  const prefix = options.prefix ?? storeKeys.events;
   const listKey = `${prefix}:list`;
   const seqKey = `${prefix}:seq`;
   const maxEvents = options.maxEvents ?? 1000;

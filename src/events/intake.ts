@@ -25,6 +25,7 @@ import {
   normalizeEvent,
 } from "./normalize.ts";
 import { logger } from "../log/logger.ts";
+import { cacheTags, storeKeys } from "../store/keys.ts";
 
 /** Options of {@link createIntake}. */
 export interface IntakeOptions {
@@ -106,13 +107,13 @@ export function createIntake(options: IntakeOptions): Intake {
   const queue: Job[] = [];
   let running = 0;
   let closed = false;
-  const seenKey = (id: string) => `slack-mcp:seen:${id}`;
+  const seenKey = storeKeys.seenEvent;
 
   async function storeEvent(job: Job) {
     const event = normalizeEvent(job.envelope, job.receivedAt);
     const channel = historyChannel(event);
     // Before the append: a listener told about the event may read the history at once.
-    if (channel) await cache.invalidate(`history:${channel}`);
+    if (channel) await cache.invalidate(cacheTags.history(channel));
     try {
       await events.append(event);
     } catch (error) {

@@ -8,6 +8,7 @@ import type { SlackClient } from "./client.ts";
 import type { Cache } from "../store/cache.ts";
 import type { SlackMessage } from "./types.ts";
 import { cachedPage } from "./cached_page.ts";
+import { cacheTags } from "../store/keys.ts";
 
 /** Options of {@link loadConversation}. */
 export interface LoadOptions {
@@ -72,7 +73,7 @@ export async function loadConversation(
       key: `${method}:${channel}:${JSON.stringify(params)}`,
       params: { channel, limit: 200, ...params },
       listKey: "messages",
-      tags: [`history:${channel}`],
+      tags: [cacheTags.history(channel)],
       pick: slim,
       signal,
     });

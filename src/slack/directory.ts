@@ -8,6 +8,7 @@ import type { Cache } from "../store/cache.ts";
 import type { SlackClient } from "./client.ts";
 import type { SlackChannel, SlackUser } from "./types.ts";
 import { NotFoundError } from "./errors.ts";
+import { cacheKeys, cacheTags } from "../store/keys.ts";
 
 /**
  * Slack IDs are opaque: any length, uppercase letters and digits. A bare value
@@ -56,27 +57,27 @@ export function displayName(user: SlackUser): string {
 export function createDirectory({ slack, cache }: { slack: SlackClient; cache: Cache }): Directory {
   async function channels() {
     const { value } = await cache.getOrLoad(
-      "channels:all",
+      cacheKeys.channels("public_channel,private_channel"),
       () =>
         slack.collect<SlackChannel>("conversations.list", "channels", {
           types: "public_channel,private_channel",
           exclude_archived: true,
         }, { pageSize: 999 }),
-      ["channels"],
+      [cacheTags.channels],
     );
     return value;
   }
 
   async function users() {
     const { value } = await cache.getOrLoad(
-      "users:all",
+      cacheKeys.users,
       () => slack.collect<SlackUser>("users.list", "members", {}, { pageSize: 200 }),
     );
     return value;
   }
 
   async function user(id: string) {
-    const { value } = await cache.getOrLoad(`user:${id}`, async () => {
+    const { value } = await cache.getOrLoad(cacheKeys.user(id), async () => {
       const { user } = await slack.call<{ ok: boolean; user: SlackUser }>("users.info", {
         user: id,
       });
@@ -97,7 +98,7 @@ export function createDirectory({ slack, cache }: { slack: SlackClient; cache: C
   }
 
   async function dm(user: string) {
-    const { value } = await cache.getOrLoad(`dm:${user}`, async () => {
+    const { value } = await cache.getOrLoad(cacheKeys.dm(user), async () => {
       const opened = await slack.call<{ ok: boolean; channel: { id: string } }>(
         "conversations.open",
         { users: user, return_im: true },

@@ -6,6 +6,7 @@
  * @module
  */
 import type { LimitResult, Store } from "./store.ts";
+import { storeKeys } from "./keys.ts";
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -29,7 +30,7 @@ interface SlidingWindow {
 }
 
 /** Limit counters live under the prefix the Upstash limiter uses, so both stores name them alike. */
-const LIMIT_PREFIX = "slack-mcp:rl:";
+const LIMIT_PREFIX = `${storeKeys.limitPrefix}:`;
 /** A full store looks for expired entries at most this often before evicting live ones. */
 const SWEEP_INTERVAL_MS = 1_000;
 

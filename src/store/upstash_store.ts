@@ -7,6 +7,7 @@
 import { Redis } from "@upstash/redis";
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Store } from "./store.ts";
+import { storeKeys } from "./keys.ts";
 
 /** Options of {@link createUpstashStore}. */
 export interface UpstashStoreOptions {
@@ -29,9 +30,6 @@ export class StoreUnavailableError extends Error {
     this.operation = operation;
   }
 }
-
-/** Where the limiter keeps its counters: `<prefix>:<key>:<window number>`. */
-const LIMIT_PREFIX = "slack-mcp:rl";
 
 /**
  * Creates a store on Upstash Redis.
@@ -66,7 +64,7 @@ export function createUpstashStore(options: UpstashStoreOptions): Store {
       ratelimit = new Ratelimit({
         redis,
         limiter: Ratelimit.slidingWindow(max, `${windowMs} ms`),
-        prefix: LIMIT_PREFIX,
+        prefix: storeKeys.limitPrefix,
         // The ephemeral cache would refuse locally until the window ends,
         // without asking Redis, though the previous window's decaying weight
         // may free calls sooner; instances would then disagree on the budget.

@@ -21,6 +21,7 @@ import {
 } from "../../analysis/workspace.ts";
 import { loadConversation } from "../../slack/conversation_loader.ts";
 import type { SlackResponse } from "../../slack/types.ts";
+import { cacheKeys } from "../../store/keys.ts";
 
 const timeParam = z.union([z.number(), z.string()]).optional();
 const timezoneParam = z.string().default("UTC").refine((tz) => {
@@ -52,7 +53,7 @@ function rangeOf(
 async function workspaceUrl(deps: ToolDeps): Promise<string | undefined> {
   try {
     const { value } = await deps.cache.getOrLoad(
-      "auth.test",
+      cacheKeys.authTest,
       () => deps.slack.call<SlackResponse & { url?: string }>("auth.test"),
     );
     return value.url;

@@ -19,6 +19,7 @@ import {
 import type { SlackChannel, SlackMessage, SlackResponse, SlackUser } from "../../slack/types.ts";
 import { cachedPage, type Page } from "../../slack/cached_page.ts";
 import { displayName } from "../../slack/directory.ts";
+import { cacheTags } from "../../store/keys.ts";
 
 const readOnly = { readOnlyHint: true, openWorldHint: true } as const;
 
@@ -70,7 +71,7 @@ export const listChannels = defineTool({
       key: `channels:${limit}:${cursor ?? ""}`,
       params: { limit, cursor, types: "public_channel,private_channel", exclude_archived: true },
       listKey: "channels",
-      tags: ["channels"],
+      tags: [cacheTags.channels],
       pick: toChannel,
       signal,
     });
@@ -141,7 +142,7 @@ export const getChannelHistory = defineTool({
       key: `history:${channel}:${limit}:${oldest ?? ""}:${latest ?? ""}:${cursor ?? ""}`,
       params: { channel, limit, oldest, latest, cursor },
       listKey: "messages",
-      tags: [`history:${channel}`],
+      tags: [cacheTags.history(channel)],
       pick: toMessage,
       signal,
       complete: (messages) => withNames(messages, deps.directory),
@@ -171,7 +172,7 @@ export const getThreadReplies = defineTool({
       key: `replies:${channel}:${thread_ts}:${cursor ?? ""}`,
       params: { channel, ts: thread_ts, limit: 200, cursor },
       listKey: "messages",
-      tags: [`history:${channel}`],
+      tags: [cacheTags.history(channel)],
       pick: toMessage,
       signal,
       complete: (messages) => withNames(messages, deps.directory),

@@ -13,6 +13,7 @@ import { channelParam, parseTime, tsParam } from "../params.ts";
 import { tsToIso } from "../format.ts";
 import type { SlackChannel, SlackResponse } from "../../slack/types.ts";
 import { SlackApiError } from "../../slack/errors.ts";
+import { cacheTags } from "../../store/keys.ts";
 
 /** Slack's limit on message text (`msg_too_long`). */
 const maxTextLength = 40_000;
@@ -118,7 +119,7 @@ async function sendMessage(
   const { channel, ts } = await write<PostResponse>(deps, {
     method: "chat.postMessage",
     params,
-    invalidates: [`history:${params.channel}`],
+    invalidates: [cacheTags.history(params.channel)],
     signal,
     scope: params.channel,
   });
@@ -243,7 +244,7 @@ function reactionTool(spec: {
         await write(deps, {
           method: spec.method,
           params: { channel, timestamp, name: reaction },
-          invalidates: [`history:${channel}`],
+          invalidates: [cacheTags.history(channel)],
           signal,
         });
       } catch (error) {
@@ -309,7 +310,7 @@ export const updateMessage = defineTool({
     await write(deps, {
       method: "chat.update",
       params: { channel, ts, text },
-      invalidates: [`history:${channel}`],
+      invalidates: [cacheTags.history(channel)],
       signal,
     });
     const permalink = await permalinkOf(deps, channel, ts, signal);
@@ -338,7 +339,7 @@ export const deleteMessage = defineTool({
     await write(deps, {
       method: "chat.delete",
       params: { channel, ts },
-      invalidates: [`history:${channel}`],
+      invalidates: [cacheTags.history(channel)],
       signal,
     });
     return {
@@ -463,7 +464,7 @@ export const createChannel = defineTool({
     const { channel } = await write<SlackResponse & { channel: SlackChannel }>(deps, {
       method: "conversations.create",
       params: { name: valid, is_private },
-      invalidates: ["channels"],
+      invalidates: [cacheTags.channels],
       signal,
     });
     return {
@@ -512,7 +513,7 @@ export const inviteToChannel = defineTool({
       method: "conversations.invite",
       params: { channel, users: users.join(",") },
       // Member counts change, and Slack posts a join message per user.
-      invalidates: ["channels", `history:${channel}`],
+      invalidates: [cacheTags.channels, cacheTags.history(channel)],
       signal,
     });
     return {
@@ -549,7 +550,7 @@ export const setChannelTopic = defineTool({
       method: "conversations.setTopic",
       params: { channel, topic },
       // The topic is in the channel list, and Slack posts a channel_topic message.
-      invalidates: ["channels", `history:${channel}`],
+      invalidates: [cacheTags.channels, cacheTags.history(channel)],
       signal,
     });
     return {
