@@ -25,11 +25,18 @@ export interface Stack {
   /** Base URL of our server. */
   url: string;
   /** A connected MCP client (closed by `close`). */
-  connect(options?: { token?: string; headers?: Record<string, string> }): Promise<Client>;
+  connect(options?: ConnectOptions): Promise<Client>;
   close(): Promise<void>;
 }
 
 /** Options of {@link startStack}. */
+/** How a test client connects: bearer token, headers, and the protocol era (default 2025). */
+export interface ConnectOptions {
+  token?: string;
+  headers?: Record<string, string>;
+  era?: "legacy" | "modern";
+}
+
 export interface StackOptions {
   /** Extra environment settings, e.g. `{ SLACK_READ_ONLY: "true" }`. */
   env?: Record<string, string>;
@@ -72,7 +79,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack & As
     async connect(connectOptions = {}) {
       const headers: Record<string, string> = { ...connectOptions.headers };
       if (connectOptions.token) headers.authorization = `Bearer ${connectOptions.token}`;
-      const client = new Client({ name: "test-client", version: "1.0.0" });
+      const client = new Client(
+        { name: "test-client", version: "1.0.0" },
+        connectOptions.era === "modern"
+          ? { versionNegotiation: { mode: { pin: "2026-07-28" } } }
+          : {},
+      );
       await client.connect(
         new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
           requestInit: { headers },

@@ -202,3 +202,31 @@ redisTest(
     }
   },
 );
+
+redisTest(
+  "a subscriptions/listen stream on one instance hears of an event delivered to the other within 1 s",
+  async (redis) => {
+    const { a, b, close } = await twoInstances(redis.port, { SLACK_SIGNING_SECRET: signingSecret });
+    try {
+      const listener = await b.connect({ era: "modern" });
+      const updates: { uri: string; at: number }[] = [];
+      listener.setNotificationHandler(
+        "notifications/resources/updated",
+        (n) => void updates.push({ uri: n.params.uri, at: Date.now() }),
+      );
+      const subscription = await listener.listen({
+        resourceSubscriptions: ["slack://events/latest"],
+      });
+      const sent = Date.now();
+      assert.equal(await deliver(a.url, await fixture("message")), 200);
+      while (updates.length === 0 && Date.now() - sent < 3_000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal(updates[0]?.uri, "slack://events/latest");
+      assert.ok(updates[0].at - sent <= 1_000, `took ${updates[0].at - sent} ms`);
+      await subscription.close();
+    } finally {
+      await close();
+    }
+  },
+);

@@ -4,9 +4,18 @@ import { serveEmulator } from "../src/slack_emulator/emulator.ts";
 import { createSeedWorkspace } from "../src/slack_emulator/seed.ts";
 import { demoTokens, seedNow } from "./harness.ts";
 
-Deno.test("deno task stdio serves the same tools over stdin/stdout", async () => {
+for (const era of ["legacy", "modern"] as const) {
+  Deno.test(`deno task stdio serves the same tools over stdin/stdout (${era} era)`, async () => {
+    await stdioRoundTrip(era);
+  });
+}
+
+async function stdioRoundTrip(era: "legacy" | "modern") {
   const slack = await serveEmulator({ workspace: createSeedWorkspace({ now: seedNow }) });
-  const client = new Client({ name: "stdio-test", version: "1.0.0" });
+  const client = new Client(
+    { name: "stdio-test", version: "1.0.0" },
+    era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {},
+  );
   try {
     await client.connect(
       new StdioClientTransport({
@@ -24,6 +33,7 @@ Deno.test("deno task stdio serves the same tools over stdin/stdout", async () =>
         stderr: "ignore",
       }),
     );
+    assert.equal(client.getProtocolEra(), era);
     const { tools } = await client.listTools();
     assert.ok(tools.some((t) => t.name === "slack_get_channel_history"));
     const result = await client.callTool({
@@ -36,4 +46,4 @@ Deno.test("deno task stdio serves the same tools over stdin/stdout", async () =>
     await client.close();
     await slack.close();
   }
-});
+}

@@ -24,6 +24,8 @@
  */
 import { type Intake, IntakeRefusedError } from "./intake.ts";
 import { SlackApiError } from "../slack/errors.ts";
+import { createSlackClient, type SlackClient } from "../slack/client.ts";
+import type { SlackResponse } from "../slack/types.ts";
 import { sleep } from "../util/sleep.ts";
 import { logger } from "../log/logger.ts";
 
@@ -98,43 +100,19 @@ export function backoffDelay(
 }
 
 /**
- * Calls `apps.connections.open` with the app token and returns the WebSocket URL.
+ * Calls `apps.connections.open` with the app token, through the Slack client
+ * (its 429 and error handling; no retries: the reconnect loop backs off), and
+ * returns the WebSocket URL.
  *
  * @throws {SlackApiError} with Slack's error code, or `ratelimited` with its `Retry-After`.
  */
-async function openConnection(
-  options: Pick<SocketModeOptions, "apiUrl" | "appToken"> & {
-    fetch: typeof fetch;
-    signal: AbortSignal;
-  },
-): Promise<string> {
+async function openConnection(slack: SlackClient, signal: AbortSignal): Promise<string> {
   const method = "apps.connections.open";
-  const response = await options.fetch(options.apiUrl + method, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${options.appToken}`,
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    signal: options.signal,
+  const body = await slack.call<SlackResponse & { url?: unknown }>(method, {}, {
+    token: "app",
+    signal,
+    maxRetries: 0,
   });
-  if (response.status === 429) {
-    await response.body?.cancel();
-    const retryAfter = Number(response.headers.get("retry-after") ?? "1");
-    throw new SlackApiError(method, "ratelimited", {
-      retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : 1,
-    });
-  }
-  const body = response.headers.get("content-type")?.includes("json")
-    ? await response.json() as {
-      ok?: boolean;
-      error?: string;
-      url?: unknown;
-      needed?: string;
-      provided?: string;
-    }
-    : (await response.body?.cancel(), undefined);
-  if (!body) throw new SlackApiError(method, `http_${response.status}`);
-  if (!body.ok) throw new SlackApiError(method, body.error ?? "unknown_error", body);
   if (typeof body.url !== "string" || !/^wss?:\/\//.test(body.url)) {
     throw new SlackApiError(method, "invalid_url");
   }
@@ -181,8 +159,12 @@ interface SocketMessage {
  * ```
  */
 export function startSocketMode(options: SocketModeOptions): SocketMode {
-  const { apiUrl, appToken, intake } = options;
-  const doFetch = options.fetch ?? fetch;
+  const { intake } = options;
+  const slack = createSlackClient({
+    apiUrl: options.apiUrl,
+    appToken: options.appToken,
+    fetch: options.fetch,
+  });
   const webSocket = options.webSocket ?? ((url: string) => new WebSocket(url));
   const pingIntervalMs = options.pingIntervalMs ?? 30_000;
   const openTimeoutMs = options.openTimeoutMs ?? 10_000;
@@ -381,12 +363,10 @@ export function startSocketMode(options: SocketModeOptions): SocketMode {
     while (!stopped()) {
       try {
         if (waitMs > 0) await sleep(waitMs, stopping.signal);
-        const url = await openConnection({
-          apiUrl,
-          appToken,
-          fetch: doFetch,
-          signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(openTimeoutMs)]),
-        });
+        const url = await openConnection(
+          slack,
+          AbortSignal.any([stopping.signal, AbortSignal.timeout(openTimeoutMs)]),
+        );
         const connection = await dial(url);
         if (stopped()) return close(connection, 1000, "stopping");
         failures = 0;

@@ -3,7 +3,8 @@
  * {@link SlackApiError}, 429 `Retry-After` honoured, cursor pagination.
  * @module
  */
-import { SlackApiError } from "./errors.ts";
+import { SlackApiError, transientCodes } from "./errors.ts";
+import { notice } from "../util/notices.ts";
 import type { SlackResponse } from "./types.ts";
 import { sleep } from "../util/sleep.ts";
 
@@ -18,6 +19,8 @@ export interface SlackClientOptions {
   apiUrl: string;
   botToken?: string;
   userToken?: string;
+  /** App-level token (`xapp-`), for `apps.connections.open` (Socket Mode). */
+  appToken?: string;
   fetch?: typeof fetch;
   /** Per attempt, default 10 s. */
   timeoutMs?: number;
@@ -32,13 +35,15 @@ export interface SlackClientOptions {
 
 /** How to send one call. */
 export interface CallOptions {
-  /** Which token; `user` is for `search.messages`. Default `bot`. */
-  token?: "bot" | "user";
+  /** Which token; `user` is for a person's view (search, unreads), `app` for Socket Mode. Default `bot`. */
+  token?: "bot" | "user" | "app";
   /** Send a JSON body (writes) rather than a form (reads). */
   json?: boolean;
   signal?: AbortSignal;
   /** Budget scope within the method, e.g. the channel for `chat.postMessage`. */
   scope?: string;
+  /** Retries after a 429 or a transient failure; default the client's `maxRetries`. */
+  maxRetries?: number;
 }
 
 /** A Slack Web API client. */
@@ -59,6 +64,20 @@ export interface SlackClient {
   /** Whether a user token is configured (search needs one). */
   readonly hasUserToken: boolean;
 }
+
+/**
+ * Methods that only read: retried once after a transient failure (HTTP 5xx,
+ * `internal_error`, `fatal_error`, `service_unavailable`). Writes are not
+ * retried blindly: the first attempt may have taken effect.
+ */
+const readMethod =
+  /\.(list|info|history|replies|members|test|conversations|lookup|lookupByEmail|get|getPermalink|messages)$/;
+
+/** The wait before retrying a transient failure. */
+const transientBackoffMs = 500;
+
+/** A rate-limit wait longer than this is worth telling the person watching. */
+const noticeAfterMs = 2_000;
 
 function formBody(params: Record<string, unknown>): URLSearchParams {
   const form = new URLSearchParams();
@@ -133,13 +152,20 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     params: Record<string, unknown> = {},
     opts: CallOptions = {},
   ): Promise<T> {
-    const token = opts.token === "user" ? options.userToken : options.botToken;
+    const token = opts.token === "user"
+      ? options.userToken
+      : opts.token === "app"
+      ? options.appToken
+      : options.botToken;
     if (!token) {
       throw new SlackApiError(
         method,
         opts.token === "user" ? "not_allowed_token_type" : "not_authed",
       );
     }
+    const maxTries = opts.maxRetries ?? maxRetries;
+    // A read may be tried again after a transient failure; a write may have happened.
+    const retryTransient = readMethod.test(method);
     for (let tries = 0;; tries++) {
       await options.pacer?.acquire(method, opts.scope, opts.signal);
       let result;
@@ -148,26 +174,33 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       } catch (error) {
         if (opts.signal?.aborted) throw error;
         const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-        if (tries >= maxRetries || timedOut) {
+        if (tries >= maxTries || timedOut || !retryTransient) {
           throw new SlackApiError(method, timedOut ? "request_timeout" : "service_unavailable");
         }
+        notice("info", `Slack ${method} did not answer; retrying.`);
         await sleep(250 * 2 ** tries, opts.signal);
         continue;
       }
       if (result.status === 429) {
         const waitMs = result.retryAfter! * 1000;
-        if (tries >= maxRetries || waitMs > maxRetryWaitMs) {
+        if (tries >= maxTries || waitMs > maxRetryWaitMs) {
           throw new SlackApiError(method, "ratelimited", { retryAfterSeconds: result.retryAfter });
+        }
+        if (waitMs > noticeAfterMs) {
+          notice("warning", `Slack is rate limiting ${method}: waiting ${result.retryAfter} s.`);
         }
         await sleep(waitMs, opts.signal);
         continue;
       }
       const body = result.body;
+      const code = body ? body.ok ? undefined : body.error ?? "unknown_error" : undefined;
+      const transient = result.status >= 500 || (code !== undefined && transientCodes.has(code));
+      if (transient && retryTransient && tries < Math.min(maxTries, 1)) {
+        notice("info", `Slack ${method} had a temporary failure; retrying once.`);
+        await sleep(transientBackoffMs, opts.signal);
+        continue;
+      }
       if (!body) {
-        if (result.status >= 500 && tries < maxRetries) {
-          await sleep(250 * 2 ** tries, opts.signal);
-          continue;
-        }
         throw new SlackApiError(
           method,
           result.status >= 500 ? "service_unavailable" : "fatal_error",

@@ -139,3 +139,49 @@ Deno.test("an unreachable Slack is retried, then reported as service_unavailable
   const error = await slackError(client.call("auth.test"));
   assert.equal(error.code, "service_unavailable");
 });
+
+Deno.test("a read that gets a JSON 500 internal_error is retried once and then succeeds", async () => {
+  await withSlack(async (slack, client) => {
+    slack.emulator.failNext("conversations.info", { status: 500, error: "internal_error" });
+    const info = await client.call<SlackResponse & { channel: SlackChannel }>(
+      "conversations.info",
+      { channel: "C0GENERAL" },
+    );
+    assert.equal(info.channel.id, "C0GENERAL");
+    assert.equal(slack.emulator.calls.filter((c) => c.method === "conversations.info").length, 2);
+  });
+});
+
+Deno.test("a read failing twice with fatal_error fails after one retry", async () => {
+  await withSlack(async (slack, client) => {
+    slack.emulator.failNext("users.list", { error: "fatal_error", times: 2 });
+    const error = await slackError(client.call("users.list"));
+    assert.equal(error.code, "fatal_error");
+    assert.equal(slack.emulator.calls.filter((c) => c.method === "users.list").length, 2);
+  });
+});
+
+Deno.test("a write that gets a transient failure is not retried: it may have happened", async () => {
+  await withSlack(async (slack, client) => {
+    slack.emulator.failNext("chat.postMessage", { status: 500, error: "internal_error" });
+    const error = await slackError(
+      client.call("chat.postMessage", { channel: "C0GENERAL", text: "once" }, { json: true }),
+    );
+    assert.equal(error.code, "internal_error");
+    assert.equal(slack.emulator.calls.filter((c) => c.method === "chat.postMessage").length, 1);
+  });
+});
+
+Deno.test("the app token is used for apps.connections.open", async () => {
+  const slack = await serveEmulator({ workspace: createSeedWorkspace({ now }) });
+  try {
+    const client = createSlackClient({ apiUrl: slack.url, appToken: "xapp-demo-app-token" });
+    const body = await client.call<SlackResponse & { url: string }>("apps.connections.open", {}, {
+      token: "app",
+    });
+    assert.match(body.url, /^wss?:\/\//);
+    assert.equal(slack.emulator.calls.at(-1)?.token, "xapp-demo-app-token");
+  } finally {
+    await slack.close();
+  }
+});
