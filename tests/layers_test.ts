@@ -14,6 +14,7 @@ const forbidden: Record<string, string[]> = {
   "events": ["mcp", "http", "oauth"],
   "analysis": ["mcp", "http", "slack", "store", "events", "oauth"],
   "mcp": ["http"],
+  "analysis_view": ["mcp", "http", "slack", "store", "events", "oauth"],
   "util": ["mcp", "http", "slack", "store", "events", "analysis", "oauth"],
 };
 

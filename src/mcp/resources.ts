@@ -1,5 +1,6 @@
 /**
- * MCP resources: `slack://events/latest` (the newest received event) and the
+ * MCP resources: `slack://events/latest` (the newest received event), the
+ * analysis tools' MCP Apps view (`ui://slack-mcp/analysis.html`), and the
  * template `slack://channels/{channel_id}/history` (read through the history
  * tool in the pipeline, so it shares its cache, name resolution, rate limit and
  * deadline). Both are subscribable: in the 2025 era a session's
@@ -18,6 +19,11 @@ import type { RunOptions, ToolPipeline } from "./pipeline.ts";
 import type { ToolDeps } from "./tool.ts";
 import type { SlackEvent } from "../events/event.ts";
 import { historyChannel } from "../events/normalize.ts";
+import {
+  ANALYSIS_VIEW_URI,
+  analysisViewResource,
+  readAnalysisView,
+} from "../analysis_view/resource.ts";
 
 /** URI of the newest received event. */
 export const latestEventUri = "slack://events/latest";
@@ -37,7 +43,7 @@ export const resourceList: Resource[] = [{
   description:
     "The newest event received from Slack, as JSON {event}. Subscribe to be notified of each new event.",
   mimeType: "application/json",
-}];
+}, { uri: ANALYSIS_VIEW_URI, ...analysisViewResource }];
 
 /** What `resources/templates/list` returns. */
 export const resourceTemplateList: ListResourceTemplatesResult["resourceTemplates"] = [{
@@ -78,6 +84,9 @@ export async function readResource(
   uri: string,
   context: { pipeline: ToolPipeline; deps: ToolDeps; cacheTtlMs: number; run: RunOptions },
 ): Promise<ReadResourceResult> {
+  if (uri === ANALYSIS_VIEW_URI) {
+    return { ...await readAnalysisView(), ttlMs: 86_400_000, cacheScope: "public" };
+  }
   const target = parseUri(uri);
   if (target.kind === "latest") {
     return json(uri, { event: await context.deps.events.latest() }, 0);
