@@ -21,6 +21,7 @@ import {
   type SocketServer,
   type SocketServerOptions,
 } from "./socket_server.ts";
+import { isFileRoute, serveFileRoute } from "./file_routes.ts";
 
 /** One request the emulator received. */
 export interface EmulatorCall {
@@ -91,7 +92,10 @@ export interface EmulatorOptions {
 
 /** The emulator. */
 export interface Emulator {
-  /** Serves `GET|POST /api/<method>` and the Socket Mode WebSocket at `/link/`. */
+  /**
+   * Serves `GET|POST /api/<method>`, the Socket Mode WebSocket at `/link/`,
+   * and file downloads and uploads (`/files-pri/…`, `/upload/v1/…`).
+   */
   handler(request: Request): Promise<Response>;
   /** The live workspace; writes change it. */
   readonly workspace: Workspace;
@@ -296,6 +300,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   async function handler(request: Request): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === "/link/") return socket.handle(request);
+    if (isFileRoute(url.pathname)) {
+      return await serveFileRoute(request, { workspace, actorOf: (token) => tokens.get(token) });
+    }
     const method = /^\/api\/([\w.]+)$/.exec(url.pathname)?.[1];
     if (!method) return json({ ok: false, error: "unknown_method" }, 404);
     let params: Body;

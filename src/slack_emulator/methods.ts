@@ -5,8 +5,33 @@
  * @module
  */
 import {
-  addMessage,
-  type Conversation,
+  type Actor,
+  type Body,
+  botOrUser,
+  clampLimit,
+  decodeCursor,
+  encodeCursor,
+  flag,
+  integer,
+  type MethodContext,
+  type MethodSpec,
+  paginate,
+  param,
+  SlackFailure,
+  type TokenKind,
+} from "./method_context.ts";
+import {
+  authorFields,
+  channelParam,
+  channelType,
+  conversationsOfTypes,
+  conversationView,
+  isMember,
+  post,
+  threadParam,
+} from "./conversations.ts";
+import {
+  allConversations,
   createChannel,
   findChannel,
   findMessage,
@@ -24,116 +49,18 @@ import {
   type WorkspaceChannel,
   type WorkspaceMessage,
 } from "./workspace.ts";
+import { messageView } from "./workspace_files.ts";
 import { searchMessages } from "./search.ts";
+import { resolveEmoji } from "./emoji.ts";
+import { peopleMethods } from "./methods_people.ts";
+import { fileMethods } from "./methods_files.ts";
+import { canvasMethods } from "./methods_canvases.ts";
 
-/** The kinds of token Slack issues, by prefix: `xoxb-`, `xoxp-`, `xapp-`. */
-export type TokenKind = "bot" | "user" | "app";
-
-/** Who is calling: the bot user (bot token) or a person (user token). */
-export interface Actor {
-  kind: TokenKind;
-  userId: string;
-}
-
-/** A response body, or an event payload. */
-export type Body = Record<string, unknown>;
-
-/** What a method sees of one call. */
-export interface MethodContext {
-  workspace: Workspace;
-  params: Body;
-  actor: Actor;
-  /** Unix ms of the call. */
-  now: number;
-  /** `host:port` the call came to, for URLs the emulator hands out. */
-  host: string;
-  /** Queues an event for the app, delivered when the bot is in `channel` (or for workspace events). */
-  emit(channel: WorkspaceChannel | undefined, event: Body): void;
-  /** A new ID like Slack's: `prefix` then uppercase alphanumerics. */
-  newId(prefix: string): string;
-  /** A new single-use Socket Mode ticket, accepted once at `/link/?ticket=…`. */
-  issueTicket(): string;
-}
-
-/** A Slack `ok: false` answer: `error` plus fields like `needed`/`provided`. */
-export class SlackFailure extends Error {
-  override name = "SlackFailure";
-  constructor(readonly code: string, readonly extra: Body = {}) {
-    super(code);
-  }
-}
-
-/** One Web API method: which tokens it takes and what it does. */
-export interface MethodSpec {
-  tokens: readonly TokenKind[];
-  run(ctx: MethodContext): Body;
-}
-
-const botOrUser = ["bot", "user"] as const;
+export type { Actor, Body, MethodContext, MethodSpec, TokenKind };
+export { SlackFailure };
 
 /** Messages over this many characters get `msg_too_long`. */
 const maxTextLength = 40_000;
-
-/**
- * Emoji `reactions.add` accepts, by name. Slack stores a few under another
- * name (`thumbsup` becomes `+1`), so the value is the stored name.
- */
-const emoji: Record<string, string> = Object.fromEntries([
-  ...[
-    "+1",
-    "-1",
-    "100",
-    "clap",
-    "coffee",
-    "eyes",
-    "fire",
-    "grinning",
-    "heart",
-    "heavy_check_mark",
-    "joy",
-    "laughing",
-    "memo",
-    "muscle",
-    "ok_hand",
-    "party_parrot",
-    "pray",
-    "raised_hands",
-    "rocket",
-    "see_no_evil",
-    "slightly_smiling_face",
-    "smile",
-    "sob",
-    "sparkles",
-    "star",
-    "sunglasses",
-    "tada",
-    "thinking_face",
-    "warning",
-    "wave",
-    "white_check_mark",
-    "x",
-  ].map((name) => [name, name]),
-  ["thumbsup", "+1"],
-  ["thumbsdown", "-1"],
-]);
-
-function param(ctx: MethodContext, name: string): string | undefined {
-  const value = ctx.params[name];
-  if (value === undefined || value === null) return undefined;
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
-}
-
-function flag(ctx: MethodContext, name: string): boolean {
-  const value = param(ctx, name);
-  return value === "true" || value === "1";
-}
-
-function integer(ctx: MethodContext, name: string): number | undefined {
-  const value = param(ctx, name);
-  if (value === undefined || value.trim() === "") return undefined;
-  const number = Number(value);
-  return Number.isFinite(number) ? Math.trunc(number) : undefined;
-}
 
 function blocksParam(ctx: MethodContext): unknown[] | undefined {
   const value = ctx.params.blocks;
@@ -147,135 +74,6 @@ function blocksParam(ctx: MethodContext): unknown[] | undefined {
   throw new SlackFailure("invalid_blocks");
 }
 
-function encodeCursor(value: string): string {
-  return btoa(value);
-}
-
-/** The value after `prefix` in a cursor, or `invalid_cursor`. */
-function decodeCursor(cursor: string, prefix: string): string {
-  let decoded = "";
-  try {
-    decoded = atob(cursor);
-  } catch {
-    // Falls through to invalid_cursor.
-  }
-  if (!decoded.startsWith(prefix) || decoded.length === prefix.length) {
-    throw new SlackFailure("invalid_cursor");
-  }
-  return decoded.slice(prefix.length);
-}
-
-/** Cursor pages over `items` keyed by `keyOf`, as Slack's `team:`/`user:` cursors. */
-function paginate<T>(
-  ctx: MethodContext,
-  items: readonly T[],
-  options: { prefix: string; keyOf: (item: T) => string; defaultLimit: number; maxLimit: number },
-): { page: T[]; nextCursor: string } {
-  const limit = integer(ctx, "limit") || options.defaultLimit;
-  if (limit < 0 || limit > options.maxLimit) throw new SlackFailure("invalid_limit");
-  const cursor = param(ctx, "cursor");
-  let start = 0;
-  if (cursor) {
-    const key = decodeCursor(cursor, options.prefix);
-    start = items.findIndex((item) => options.keyOf(item) === key);
-    if (start < 0) throw new SlackFailure("invalid_cursor");
-  }
-  const page = items.slice(start, start + limit);
-  const next = items[start + limit];
-  return {
-    page,
-    nextCursor: next === undefined ? "" : encodeCursor(options.prefix + options.keyOf(next)),
-  };
-}
-
-function isMember(channel: WorkspaceChannel, userId: string): boolean {
-  return channel.members.includes(userId);
-}
-
-/**
- * The channel named by the `channel` parameter, as the caller may use it:
- * `see` (listed, info), `read` (history: a bot must be a member) or `write`
- * (post: every caller must be a member of an unarchived channel).
- */
-function channelParam(
-  ctx: MethodContext,
-  access: "see" | "read" | "write",
-  options: { byName?: boolean } = {},
-): WorkspaceChannel {
-  const id = param(ctx, "channel") ?? "";
-  const channel = options.byName
-    ? findChannel(ctx.workspace, id)
-    : ctx.workspace.channels.find((c) => c.conversation.id === id);
-  if (!channel) throw new SlackFailure("channel_not_found");
-  const member = isMember(channel, ctx.actor.userId);
-  if (channel.conversation.is_private && !member) throw new SlackFailure("channel_not_found");
-  if (access === "write" && channel.conversation.is_archived) throw new SlackFailure("is_archived");
-  if (!member && (access === "write" || (access === "read" && ctx.actor.kind === "bot"))) {
-    throw new SlackFailure("not_in_channel");
-  }
-  return channel;
-}
-
-function conversationView(
-  ctx: MethodContext,
-  channel: WorkspaceChannel,
-  withMembers = false,
-): Conversation & { is_member: boolean; num_members?: number } {
-  return {
-    ...channel.conversation,
-    is_member: isMember(channel, ctx.actor.userId),
-    ...(withMembers ? { num_members: channel.members.length } : {}),
-  };
-}
-
-function channelType(channel: WorkspaceChannel): "channel" | "group" {
-  return channel.conversation.is_private ? "group" : "channel";
-}
-
-/** The author fields of a message the caller posts. */
-function authorFields(ctx: MethodContext): Partial<WorkspaceMessage> {
-  const { app } = ctx.workspace;
-  if (ctx.actor.kind !== "bot") return { user: ctx.actor.userId, team: ctx.workspace.team.id };
-  return {
-    user: app.botUserId,
-    bot_id: app.botId,
-    app_id: app.appId,
-    team: ctx.workspace.team.id,
-    bot_profile: app.botProfile,
-  };
-}
-
-/** A message event payload for `message` as Slack delivers it. */
-function messageEvent(channel: WorkspaceChannel, message: WorkspaceMessage): Body {
-  const { reactions: _, ...fields } = message;
-  const root = message.subtype === "thread_broadcast" && message.thread_ts
-    ? findTopLevel(channel, message.thread_ts)
-    : undefined;
-  return {
-    ...fields,
-    ...(root ? { root } : {}),
-    channel: channel.conversation.id,
-    event_ts: message.ts,
-    channel_type: channelType(channel),
-  };
-}
-
-/** Stores a new message from the caller (or a system message) and emits its event. */
-function post(
-  ctx: MethodContext,
-  channel: WorkspaceChannel,
-  fields: Partial<WorkspaceMessage> & { text: string },
-): WorkspaceMessage {
-  const message: WorkspaceMessage = {
-    type: "message",
-    ...fields,
-    ts: nextTs(channel, ctx.now),
-  };
-  addMessage(channel, message);
-  ctx.emit(channel, messageEvent(channel, message));
-  return message;
-}
-
 function textParam(ctx: MethodContext, blocks: unknown[] | undefined): string {
   const text = param(ctx, "text") ?? "";
   if (text.trim() === "" && !blocks && !param(ctx, "attachments")) {
@@ -283,17 +81,6 @@ function textParam(ctx: MethodContext, blocks: unknown[] | undefined): string {
   }
   if (text.length > maxTextLength) throw new SlackFailure("msg_too_long");
   return text;
-}
-
-/** The thread a reply with `thread_ts` joins: the parent's ts (a reply's ts resolves to its parent). */
-function threadParam(ctx: MethodContext, channel: WorkspaceChannel): string | undefined {
-  const raw = param(ctx, "thread_ts");
-  if (!raw) return undefined;
-  const ts = normalizeTs(raw);
-  if (!ts) throw new SlackFailure("invalid_thread_ts");
-  const message = findMessage(channel, ts);
-  if (!message || message.subtype === "tombstone") throw new SlackFailure("thread_not_found");
-  return message.thread_ts ?? message.ts;
 }
 
 function messageParam(ctx: MethodContext, channel: WorkspaceChannel, name: string) {
@@ -343,9 +130,9 @@ function cursorTs(ctx: MethodContext): string | undefined {
   return `${digits.slice(0, -6)}.${digits.slice(-6)}`;
 }
 
-function clampLimit(ctx: MethodContext, fallback: number, max: number): number {
-  const limit = integer(ctx, "limit");
-  return !limit || limit < 1 ? fallback : Math.min(limit, max);
+/** A message as responses show it, its files expanded. */
+function view(ctx: MethodContext, message: WorkspaceMessage) {
+  return messageView(ctx.workspace, ctx.host, message);
 }
 
 function channelJoin(ctx: MethodContext, channel: WorkspaceChannel, userId: string): void {
@@ -391,7 +178,7 @@ function reactionTarget(ctx: MethodContext): {
   const channel = channelParam(ctx, "read");
   const message = messageParam(ctx, channel, "timestamp");
   const [base, skinTone] = (param(ctx, "name") ?? "").split("::");
-  const name = emoji[base];
+  const name = resolveEmoji(ctx.workspace, base);
   if (!name || (skinTone !== undefined && !/^skin-tone-[2-6]$/.test(skinTone))) {
     throw new SlackFailure("invalid_name");
   }
@@ -472,15 +259,7 @@ export const methods: Record<string, MethodSpec> = {
   "conversations.list": {
     tokens: botOrUser,
     run(ctx) {
-      const known = ["public_channel", "private_channel", "mpim", "im"];
-      const types = (param(ctx, "types") || "public_channel").split(",").map((t) => t.trim());
-      if (types.some((t) => !known.includes(t))) throw new SlackFailure("invalid_types");
-      const excludeArchived = flag(ctx, "exclude_archived");
-      const visible = ctx.workspace.channels.filter(({ conversation: c, members }) =>
-        (c.is_private
-          ? types.includes("private_channel") && members.includes(ctx.actor.userId)
-          : types.includes("public_channel")) && !(excludeArchived && c.is_archived)
-      );
+      const visible = conversationsOfTypes(ctx, () => true);
       const { page, nextCursor } = paginate(ctx, visible, {
         prefix: "team:",
         keyOf: (c) => c.conversation.id,
@@ -488,7 +267,7 @@ export const methods: Record<string, MethodSpec> = {
         maxLimit: 1000,
       });
       return {
-        channels: page.map((c) => conversationView(ctx, c, true)),
+        channels: page.map((c) => conversationView(ctx, c, { numMembers: true })),
         response_metadata: { next_cursor: nextCursor },
       };
     },
@@ -498,7 +277,12 @@ export const methods: Record<string, MethodSpec> = {
     tokens: botOrUser,
     run(ctx) {
       const channel = channelParam(ctx, "see");
-      return { channel: conversationView(ctx, channel, flag(ctx, "include_num_members")) };
+      return {
+        channel: conversationView(ctx, channel, {
+          numMembers: flag(ctx, "include_num_members"),
+          readState: true,
+        }),
+      };
     },
   },
 
@@ -516,7 +300,7 @@ export const methods: Record<string, MethodSpec> = {
       const start = Math.max(low, high - limit);
       const hasMore = start > low;
       return {
-        messages: messages.slice(start, high).reverse(),
+        messages: messages.slice(start, high).reverse().map((m) => view(ctx, m)),
         has_more: hasMore,
         pin_count: 0,
         channel_actions_ts: null,
@@ -544,7 +328,7 @@ export const methods: Record<string, MethodSpec> = {
       const page = replies.slice(start, end);
       const hasMore = end < high;
       return {
-        messages: from === undefined ? [parent, ...page] : page,
+        messages: (from === undefined ? [parent, ...page] : page).map((m) => view(ctx, m)),
         has_more: hasMore,
         response_metadata: { next_cursor: hasMore ? tsCursor(replies[end].ts) : "" },
       };
@@ -608,6 +392,9 @@ export const methods: Record<string, MethodSpec> = {
     tokens: botOrUser,
     run(ctx) {
       const channel = channelParam(ctx, "write");
+      if (channel.conversation.is_im || channel.conversation.is_mpim) {
+        throw new SlackFailure("method_not_supported_for_channel_type");
+      }
       const ids = (param(ctx, "users") ?? "").split(",").map((id) => id.trim()).filter(Boolean);
       if (ids.length === 0) throw new SlackFailure("no_user");
       for (const id of ids) {
@@ -705,7 +492,9 @@ export const methods: Record<string, MethodSpec> = {
       const query = param(ctx, "query") ?? "";
       if (query.trim() === "") throw new SlackFailure("no_query");
       const sortDir = param(ctx, "sort_dir") === "asc" ? "asc" : "desc";
-      return searchMessages(ctx.workspace, {
+      // DMs and group DMs are searched too: Slack searches everything the person can read.
+      const everywhere = { ...ctx.workspace, channels: allConversations(ctx.workspace) };
+      return searchMessages(everywhere, {
         query,
         userId: ctx.actor.userId,
         sort: param(ctx, "sort") === "timestamp" ? "timestamp" : "score",
@@ -752,8 +541,8 @@ export const methods: Record<string, MethodSpec> = {
         channel: channel.conversation.id,
         ts: eventTs,
         event_ts: eventTs,
-        message: { ...message },
-        previous_message: previous,
+        message: view(ctx, message),
+        previous_message: view(ctx, previous),
         channel_type: channelType(channel),
       });
       return { channel: channel.conversation.id, ts: message.ts, text, message };
@@ -867,4 +656,8 @@ export const methods: Record<string, MethodSpec> = {
       };
     },
   },
+
+  ...peopleMethods,
+  ...fileMethods,
+  ...canvasMethods,
 };

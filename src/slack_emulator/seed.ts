@@ -1,57 +1,59 @@
 /**
  * The demo workspace "Acme Demo": a dozen people, a handful of channels and a
  * week of conversation ending at `now`, generated deterministically so the
- * same `now` always yields the same workspace.
+ * same `now` always yields the same workspace. DMs, user groups and emoji
+ * come from `seed_people.ts`, files and canvases from `seed_files.ts`.
  * @module
  */
 import {
-  addMessage,
   type BotProfile,
   type Conversation,
   createChannel,
-  formatTs,
   newConversation,
-  nextTs,
   type Workspace,
-  type WorkspaceChannel,
-  type WorkspaceMessage,
   type WorkspaceUser,
 } from "./workspace.ts";
-import type { SlackReaction } from "../slack/types.ts";
+import {
+  DEMO_APP_ID,
+  DEMO_BOT_ID,
+  DEMO_BOT_USER_ID,
+  DEMO_CHANNEL_WITHOUT_BOT,
+  DEMO_INSTALLER_ID,
+  DEMO_TEAM_ID,
+  demoUsers,
+} from "./seed_ids.ts";
+import {
+  addUnread,
+  createRandom,
+  DAY,
+  dayAt,
+  placeAll,
+  placementsOf,
+  type Planned,
+} from "./seed_plan.ts";
+import {
+  directConversations,
+  directPlan,
+  installerUnread,
+  seedEmoji,
+  seedUsergroups,
+} from "./seed_people.ts";
+import { linkSeedFiles, seedFiles } from "./seed_files.ts";
 
-/** The demo team's ID. */
-export const DEMO_TEAM_ID = "T0DEMO001";
-/** The app's bot user, which a bot token acts as. */
-export const DEMO_BOT_USER_ID = "U0BOT0001";
-/** The app's bot ID, on the messages its bot user posts. */
-export const DEMO_BOT_ID = "B0BOT0001";
-/** The app's ID. */
-export const DEMO_APP_ID = "A0DEMOAPP1";
-/** The person a user token acts as (an admin). */
-export const DEMO_INSTALLER_ID = "U0ALICE01";
-/** The public channel the bot is not a member of. */
-export const DEMO_CHANNEL_WITHOUT_BOT = "C0SUPPORT";
-
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
+export {
+  DEMO_APP_ID,
+  DEMO_BOT_ID,
+  DEMO_BOT_USER_ID,
+  DEMO_CHANNEL_WITHOUT_BOT,
+  DEMO_INSTALLER_ID,
+  DEMO_TEAM_ID,
+} from "./seed_ids.ts";
+export { PRIVATE_CANVAS_ID, RUNBOOK_CANVAS_ID } from "./seed_files.ts";
 
 /** Options of {@link createSeedWorkspace}. */
 export interface SeedOptions {
   /** Unix ms; the week of messages ends just before it. */
   now: number;
-}
-
-/** A small deterministic PRNG (mulberry32), so the seed needs no `Math.random`. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 interface Person {
@@ -69,7 +71,7 @@ interface Person {
 
 const people: Person[] = [
   {
-    id: "U0ALICE01",
+    id: demoUsers.alice,
     name: "alice",
     realName: "Alice Chen",
     title: "VP Engineering",
@@ -80,7 +82,7 @@ const people: Person[] = [
     admin: true,
   },
   {
-    id: "U0BRUNO02",
+    id: demoUsers.bruno,
     name: "bruno",
     realName: "Bruno Silva",
     title: "Staff Backend Engineer",
@@ -89,7 +91,7 @@ const people: Person[] = [
     tzOffset: -10800,
   },
   {
-    id: "U0CHLOE03",
+    id: demoUsers.chloe,
     name: "chloe",
     realName: "Chloé Dubois",
     title: "Lead Product Designer",
@@ -99,7 +101,7 @@ const people: Person[] = [
     status: [":art:", "Deep in Figma"],
   },
   {
-    id: "U0DIEGO04",
+    id: demoUsers.diego,
     name: "diego",
     realName: "Diego Ramírez",
     title: "Site Reliability Engineer",
@@ -109,7 +111,7 @@ const people: Person[] = [
     status: [":rotating_light:", "On call this week"],
   },
   {
-    id: "U0EMEKA05",
+    id: demoUsers.emeka,
     name: "emeka",
     realName: "Emeka Okafor",
     title: "CEO",
@@ -120,7 +122,7 @@ const people: Person[] = [
     admin: true,
   },
   {
-    id: "U0FIONA06",
+    id: demoUsers.fiona,
     name: "fiona",
     realName: "Fiona Walsh",
     title: "Product Manager",
@@ -129,7 +131,7 @@ const people: Person[] = [
     tzOffset: 0,
   },
   {
-    id: "U0GRACE07",
+    id: demoUsers.grace,
     name: "grace",
     realName: "Grace Kim",
     title: "Customer Success Lead",
@@ -139,7 +141,7 @@ const people: Person[] = [
     status: [":headphones:", "Customer calls"],
   },
   {
-    id: "U0HANNA08",
+    id: demoUsers.hanna,
     name: "hanna",
     realName: "Hanna Müller",
     title: "Frontend Engineer",
@@ -148,7 +150,7 @@ const people: Person[] = [
     tzOffset: 3600,
   },
   {
-    id: "U0IVANA09",
+    id: demoUsers.ivana,
     name: "ivana",
     realName: "Ivana Petrović",
     title: "People Operations Manager",
@@ -158,7 +160,7 @@ const people: Person[] = [
     status: [":palm_tree:", "Out until Monday"],
   },
   {
-    id: "U0JAMAL10",
+    id: demoUsers.jamal,
     name: "jamal",
     realName: "Jamal Carter",
     title: "Support Engineer",
@@ -168,7 +170,7 @@ const people: Person[] = [
     status: [":telephone_receiver:", "Support rotation"],
   },
   {
-    id: "U0KENJI11",
+    id: demoUsers.kenji,
     name: "kenji",
     realName: "Kenji Tanaka",
     title: "Mobile Engineer",
@@ -177,7 +179,7 @@ const people: Person[] = [
     tzOffset: 32400,
   },
   {
-    id: "U0LAILA12",
+    id: demoUsers.laila,
     name: "laila",
     realName: "Laila Haddad",
     title: "UX Researcher",
@@ -187,7 +189,7 @@ const people: Person[] = [
     status: [":wave:", "New here, say hi!"],
   },
   {
-    id: "U0MARCO13",
+    id: demoUsers.marco,
     name: "marco",
     realName: "Marco Rossi",
     title: "Account Executive",
@@ -319,8 +321,8 @@ function botProfile(updated: number): BotProfile {
   };
 }
 
-const [alice, bruno, chloe, diego, emeka, fiona, grace, hanna, ivana, jamal, kenji, laila] = people
-  .map((p) => p.id);
+const { alice, bruno, chloe, diego, emeka, fiona, grace, hanna, ivana, jamal, kenji, laila } =
+  demoUsers;
 
 interface ChannelSpec {
   id: string;
@@ -506,37 +508,6 @@ const quickReplies = [
   "Can we discuss in standup?",
   "Agreed",
 ];
-
-/** Emoji the seed reacts with (Slack stores 👍 as `+1`). */
-const reactionNames = [
-  "+1",
-  "heart",
-  "tada",
-  "eyes",
-  "white_check_mark",
-  "rocket",
-  "joy",
-  "fire",
-  "pray",
-  "raised_hands",
-  "100",
-  "wave",
-];
-
-/** A message to place: when, by whom, and the thread under it. */
-interface Planned {
-  channel: string;
-  at: number;
-  message: Omit<WorkspaceMessage, "ts" | "type">;
-  replies?: { after: number; user: string; text: string; broadcast?: boolean }[];
-  editedAfter?: number;
-  noReactions?: boolean;
-}
-
-/** Midnight UTC `daysAgo` days before `now`, plus `hours`. */
-function dayAt(now: number, daysAgo: number, hours: number): number {
-  return Math.floor(now / DAY) * DAY - daysAgo * DAY + hours * HOUR;
-}
 
 function scripted(now: number): Planned[] {
   const plan: Planned[] = [
@@ -734,25 +705,6 @@ function conversation(spec: ChannelSpec, index: number, now: number): Conversati
   });
 }
 
-function react(
-  message: WorkspaceMessage,
-  members: string[],
-  random: () => number,
-): void {
-  const voters = members.filter((id) => id !== message.user && id !== DEMO_BOT_USER_ID);
-  const kinds = 1 + Math.floor(random() * 3);
-  const reactions: SlackReaction[] = [];
-  for (let k = 0; k < kinds && voters.length > 0; k++) {
-    const name = reactionNames[Math.floor(random() * reactionNames.length)];
-    if (reactions.some((r) => r.name === name)) continue;
-    const count = 1 + Math.floor(random() * Math.min(4, voters.length));
-    const start = Math.floor(random() * voters.length);
-    const users = Array.from({ length: count }, (_, i) => voters[(start + i) % voters.length]);
-    reactions.push({ name, count, users });
-  }
-  message.reactions = reactions;
-}
-
 /**
  * Builds the demo workspace as of `now`.
  *
@@ -763,61 +715,27 @@ function react(
  */
 export function createSeedWorkspace(options: SeedOptions): Workspace {
   const { now } = options;
-  const random = createRandom(0x5eed);
   const updated = Math.floor((now - 30 * DAY) / 1000);
   const channels = channelSpecs.map((spec, index) =>
     createChannel(conversation(spec, index, now), [...spec.members])
   );
-  const byId = new Map(channels.map((c) => [c.conversation.id, c]));
-  const memberOf = (id: string) => channelSpecs.find((s) => s.id === id)!.members;
+  const dms = directConversations(now);
+  const byId = new Map([...channels, ...dms].map((c) => [c.conversation.id, c]));
   const profile = botProfile(updated);
+  const { files, plan: filePlan } = seedFiles(now);
 
-  const plan = [...scripted(now), ...filler(now, random)];
-  const placements: { at: number; channel: WorkspaceChannel; build: () => WorkspaceMessage }[] = [];
-  for (const item of plan) {
-    const channel = byId.get(item.channel)!;
-    const members = memberOf(item.channel);
-    let parent: WorkspaceMessage | undefined;
-    placements.push({
-      at: item.at,
-      channel,
-      build: () => {
-        parent = { type: "message", ts: nextTs(channel, item.at), ...item.message };
-        if (parent.user && !parent.subtype) parent.team = DEMO_TEAM_ID;
-        if (parent.bot_id === DEMO_BOT_ID) parent.bot_profile = profile;
-        if (item.editedAfter !== undefined) {
-          parent.edited = { user: parent.user!, ts: formatTs(item.at + item.editedAfter * MINUTE) };
-        }
-        if (!item.noReactions && random() < 0.35) react(parent, members, random);
-        return parent;
-      },
-    });
-    for (const reply of item.replies ?? []) {
-      const at = item.at + reply.after * MINUTE + Math.floor(random() * 50_000);
-      placements.push({
-        at,
-        channel,
-        build: () => {
-          const message: WorkspaceMessage = {
-            type: "message",
-            ts: nextTs(channel, at),
-            user: reply.user,
-            text: reply.text,
-            team: DEMO_TEAM_ID,
-            thread_ts: parent!.ts,
-          };
-          if (reply.broadcast) message.subtype = "thread_broadcast";
-          if (random() < 0.2) react(message, members, random);
-          return message;
-        },
-      });
-    }
-  }
-  // Placing in time order keeps every channel's ts increasing and each parent before its replies.
-  placements.sort((a, b) => a.at - b.at);
-  for (const placement of placements) {
-    if (placement.at < now) addMessage(placement.channel, placement.build());
-  }
+  const place = (plan: Planned[], random: () => number) =>
+    placementsOf(plan, { channels: byId, random, botProfile: profile });
+  const random = createRandom(0x5eed);
+  // DMs and file shares draw on a random stream of their own, so the channels'
+  // history is the same with or without them.
+  const extra = createRandom(0xd1ec7);
+  placeAll([
+    ...place([...scripted(now), ...filler(now, random)], random),
+    ...place([...directPlan(now), ...filePlan], extra),
+  ], now);
+  addUnread({ channels: byId, unread: installerUnread, reader: DEMO_INSTALLER_ID, now });
+  linkSeedFiles(files, byId);
 
   return {
     team: { id: DEMO_TEAM_ID, name: "Acme Demo", domain: "acme-demo" },
@@ -830,6 +748,11 @@ export function createSeedWorkspace(options: SeedOptions): Workspace {
     },
     users: [...people.map((p, i) => personUser(p, i, updated)), botUser(updated)],
     channels,
+    dms,
     scheduled: [],
+    usergroups: seedUsergroups(now),
+    emoji: { ...seedEmoji },
+    files,
+    uploads: [],
   };
 }

@@ -1,11 +1,14 @@
 /**
  * The state of the emulated Slack workspace and the pure helpers that keep it
- * consistent: timestamps, message storage per channel, threads and lookups.
- * Objects are stored in the shapes Slack's Web API returns, so the emulator
- * serialises them as they are.
+ * consistent: timestamps, message storage per conversation, threads, read
+ * cursors and lookups. Objects are stored in the shapes Slack's Web API
+ * returns, so the emulator serialises them as they are; what depends on the
+ * caller (a DM's other person, read state) or on the host a call came to
+ * (file URLs) is added per call.
  * @module
  */
 import type { SlackMessage, SlackProfile, SlackUser } from "../slack/types.ts";
+import type { PendingUpload, WorkspaceFile } from "./workspace_files.ts";
 
 /** The workspace itself. */
 export interface WorkspaceTeam {
@@ -24,6 +27,12 @@ export interface WorkspaceApp {
   installerUserId: string;
   /** The `bot_profile` Slack attaches to messages the bot user posts. */
   botProfile: BotProfile;
+  /**
+   * The scopes granted to each kind of token; a kind left out holds every
+   * scope. Tests narrow them to see Slack's `missing_scope` and the login page
+   * Slack serves file downloads without `files:read`.
+   */
+  scopes?: { bot?: string[]; user?: string[] };
 }
 
 /** A profile with every field Slack's `objs_user_profile` requires. */
@@ -103,6 +112,15 @@ export interface Conversation {
   previous_names: string[];
   topic: TopicPurpose;
   purpose: TopicPurpose;
+  /** Where Slack names a channel's canvas, once it has one. */
+  properties?: { canvas?: ChannelCanvas };
+}
+
+/** `properties.canvas` of a conversation with a channel canvas. */
+export interface ChannelCanvas {
+  file_id: string;
+  is_empty: boolean;
+  quip_thread_id: string;
 }
 
 /** Bot details Slack attaches to messages a bot user posts. */
@@ -127,6 +145,14 @@ export interface WorkspaceMessage extends SlackMessage {
   inviter?: string;
   subscribed?: boolean;
   hidden?: boolean;
+  /**
+   * Files shared with the message. Stored by ID: their URLs name the host a
+   * call comes to, so responses expand them into full file objects.
+   */
+  files?: { id: string }[];
+  /** Set on the message that shares an upload. */
+  upload?: boolean;
+  display_as_bot?: boolean;
 }
 
 /** One channel with its members and messages. */
@@ -140,6 +166,33 @@ export interface WorkspaceChannel {
   threads: Map<string, WorkspaceMessage[]>;
   /** The newest ts given out here, so the next one is unique and later. */
   lastTs: string;
+  /** Each member's read cursor (`last_read`): the ts they have read up to. */
+  lastRead: Map<string, string>;
+}
+
+/** A user group in `usergroups.list`'s shape; it shows `users` only with `include_users`. */
+export interface Usergroup {
+  id: string;
+  team_id: string;
+  is_usergroup: true;
+  is_subteam: true;
+  name: string;
+  description: string;
+  handle: string;
+  is_external: false;
+  date_create: number;
+  date_update: number;
+  /** Unix seconds when disabled, 0 while enabled. */
+  date_delete: number;
+  auto_type: null;
+  auto_provision: false;
+  enterprise_subteam_id: string;
+  created_by: string;
+  updated_by: string;
+  deleted_by: string | null;
+  prefs: { channels: string[]; groups: string[] };
+  /** Member user IDs. */
+  users: string[];
 }
 
 /** A message waiting for its `post_at`. */
@@ -160,8 +213,18 @@ export interface Workspace {
   team: WorkspaceTeam;
   app: WorkspaceApp;
   users: WorkspaceUser[];
+  /** Public and private channels (`C…`). */
   channels: WorkspaceChannel[];
+  /** Direct messages (`D…`) and group direct messages (`G…`), kept apart as Slack lists them apart. */
+  dms: WorkspaceChannel[];
   scheduled: ScheduledMessage[];
+  usergroups: Usergroup[];
+  /** Custom emoji: name to image URL, or `alias:<name>`. */
+  emoji: Record<string, string>;
+  /** Files and canvases, oldest first. */
+  files: WorkspaceFile[];
+  /** Uploads started with `files.getUploadURLExternal` and not completed yet. */
+  uploads: PendingUpload[];
 }
 
 /** Slack's ts for a time in ms, e.g. `1732546800.123000`. */
@@ -330,11 +393,59 @@ export function removeMessage(channel: WorkspaceChannel, message: WorkspaceMessa
   });
 }
 
-/** The channel with this ID, or with this name (`general` or `#general`). */
+/** Every conversation: channels, then direct and group direct messages. */
+export function allConversations(workspace: Workspace): WorkspaceChannel[] {
+  return [...workspace.channels, ...workspace.dms];
+}
+
+/** The conversation with this ID, of any kind. */
+export function findConversation(
+  workspace: Workspace,
+  id: string,
+): WorkspaceChannel | undefined {
+  return workspace.channels.find((c) => c.conversation.id === id) ??
+    workspace.dms.find((c) => c.conversation.id === id);
+}
+
+/**
+ * The conversation with this ID, or the channel or group DM with this name
+ * (`general` or `#general`). A DM has no name of its own.
+ */
 export function findChannel(workspace: Workspace, idOrName: string): WorkspaceChannel | undefined {
   const name = idOrName.replace(/^#/, "");
-  return workspace.channels.find((c) => c.conversation.id === idOrName) ??
-    workspace.channels.find((c) => c.conversation.name === name);
+  return findConversation(workspace, idOrName) ??
+    workspace.channels.find((c) => c.conversation.name === name) ??
+    workspace.dms.find((c) => c.conversation.is_mpim && c.conversation.name === name);
+}
+
+/** The kind of conversation, as `conversations.list` `types` names it. */
+export type ConversationKind = "public_channel" | "private_channel" | "mpim" | "im";
+
+/** What kind of conversation this is. */
+export function conversationKind(conversation: Conversation): ConversationKind {
+  if (conversation.is_im) return "im";
+  if (conversation.is_mpim) return "mpim";
+  return conversation.is_private ? "private_channel" : "public_channel";
+}
+
+/** `last_read` with Slack's zero value for a member who has read nothing. */
+const neverRead = "0000000000.000000";
+
+/**
+ * `userId`'s read state in `channel`, as `conversations.info` gives a member:
+ * `unread_count` counts every top-level message after `last_read`;
+ * `unread_count_display` leaves out the reader's own and join messages, as
+ * Slack's badge does.
+ */
+export function readState(channel: WorkspaceChannel, userId: string) {
+  const lastRead = channel.lastRead.get(userId) ?? neverRead;
+  const unread = channel.messages.slice(upperBound(channel.messages, lastRead));
+  return {
+    last_read: lastRead,
+    unread_count: unread.length,
+    unread_count_display:
+      unread.filter((m) => m.user !== userId && m.subtype !== "channel_join" && !m.hidden).length,
+  };
 }
 
 /** The user with this ID. */
@@ -356,12 +467,17 @@ export function permalink(
     : base;
 }
 
-/** A conversation object with Slack's defaults for a plain channel; topic and purpose empty unless given. */
+/**
+ * A conversation object with Slack's defaults for a plain channel, or for a
+ * DM (`kind: "im"`) or group DM (`kind: "mpim"`), which are always private;
+ * topic and purpose empty unless given.
+ */
 export function newConversation(fields: {
   id: string;
   name: string;
   created: number;
   creator: string;
+  kind?: "im" | "mpim";
   isPrivate?: boolean;
   isArchived?: boolean;
   isGeneral?: boolean;
@@ -375,11 +491,11 @@ export function newConversation(fields: {
     name_normalized: fields.name,
     created: fields.created,
     creator: fields.creator,
-    is_channel: true,
+    is_channel: fields.kind === undefined,
     is_group: false,
-    is_im: false,
-    is_mpim: false,
-    is_private: fields.isPrivate ?? false,
+    is_im: fields.kind === "im",
+    is_mpim: fields.kind === "mpim",
+    is_private: fields.kind !== undefined || (fields.isPrivate ?? false),
     is_archived: fields.isArchived ?? false,
     is_general: fields.isGeneral ?? false,
     is_shared: false,
@@ -397,5 +513,12 @@ export function newConversation(fields: {
 
 /** An empty channel for `conversation`. */
 export function createChannel(conversation: Conversation, members: string[]): WorkspaceChannel {
-  return { conversation, members, messages: [], threads: new Map(), lastTs: "" };
+  return {
+    conversation,
+    members,
+    messages: [],
+    threads: new Map(),
+    lastTs: "",
+    lastRead: new Map(),
+  };
 }
