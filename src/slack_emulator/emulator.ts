@@ -21,6 +21,7 @@ import {
   type SocketServer,
   type SocketServerOptions,
 } from "./socket_server.ts";
+import { createSlackOAuth, type SlackOAuth, type SlackOAuthOptions } from "./oauth.ts";
 import { isFileRoute, serveFileRoute } from "./file_routes.ts";
 
 /** One request the emulator received. */
@@ -75,8 +76,8 @@ export interface EventEnvelope {
   event_context: string;
 }
 
-/** Options of {@link createEmulator}. */
-export interface EmulatorOptions {
+/** Options of {@link createEmulator}; the OAuth ones are described in `oauth.ts`. */
+export interface EmulatorOptions extends SlackOAuthOptions {
   workspace: Workspace;
   /** Default `xoxb-demo-bot-token`. */
   botToken?: string;
@@ -115,6 +116,8 @@ export interface Emulator {
   actAs(userId: string, method: string, params?: Record<string, unknown>): Body;
   /** Socket Mode: the connections `apps.connections.open` leads to, and their test hooks. */
   readonly socket: SocketServer;
+  /** Slack OAuth: the authorize page, `oauth.v2.access`, `auth.revoke` (see `oauth.ts`). */
+  readonly oauth: SlackOAuth;
 }
 
 /** Tokens the emulator accepts when none are given; not secrets, they only open the demo. */
@@ -196,6 +199,13 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const tag = instanceTag();
   const counters = new Map<string, number>();
   const eventClock = { lastTs: "" };
+  const oauth = createSlackOAuth({
+    workspace,
+    tokens,
+    now,
+    emit: (event) => emit(undefined, event),
+    options,
+  });
 
   function newId(prefix: string): string {
     const n = (counters.get(prefix) ?? 0) + 1;
@@ -271,7 +281,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   function run(
     method: string,
     params: Body,
-    caller: Actor | "not_authed" | "invalid_auth",
+    caller: Actor | "not_authed" | "invalid_auth" | "token_revoked",
     host: string,
   ): Body {
     deliverScheduled(workspace, now(), (userId) => context(actorFor(userId), {}, host));
@@ -300,6 +310,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   async function handler(request: Request): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === "/link/") return socket.handle(request);
+    if (url.pathname === "/oauth/v2/authorize") return oauth.authorize(url);
     if (isFileRoute(url.pathname)) {
       return await serveFileRoute(request, { workspace, actorOf: (token) => tokens.get(token) });
     }
@@ -329,7 +340,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     if (fault && (fault.error !== undefined || fault.status !== undefined)) {
       return faultResponse(fault);
     }
-    const caller = token === undefined ? "not_authed" : tokens.get(token) ?? "invalid_auth";
+    const caller = token === undefined
+      ? "not_authed"
+      : tokens.get(token) ?? oauth.unknownToken(token);
+    const oauthAnswer = oauth.call(method, params, token);
+    if (oauthAnswer) return json(oauthAnswer);
     return json(run(method, params, caller, url.host));
   }
 
@@ -348,6 +363,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       return structuredClone(run(method, params, actorFor(userId), "127.0.0.1"));
     },
     socket,
+    oauth,
   };
 }
 
