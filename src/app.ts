@@ -8,7 +8,7 @@
  * binds, the bearer token when one is configured, and a body under 1 MiB.
  * @module
  */
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { bodyLimit } from "hono/body-limit";
@@ -20,6 +20,7 @@ import type { McpEndpoint } from "./http/mcp_route.ts";
 import { bearerAuth, bearerToken } from "./http/bearer_auth.ts";
 import { isAllowedOrigin, originGuard } from "./http/origin_guard.ts";
 import { handleCompatCall } from "./http/compat_route.ts";
+import type { OAuthServer, Principal } from "./oauth/oauth_server.ts";
 import { logger } from "./log/logger.ts";
 import { fingerprint } from "./util/hash.ts";
 
@@ -44,11 +45,13 @@ export interface AppDependencies {
   webhook?: (request: Request, requestId: string) => Promise<Response>;
   /** Readiness checks for `/readyz` (Slack `auth.test`, the store). */
   readiness?: () => Promise<ReadinessChecks>;
+  /** Multi-user mode: the OAuth routes, and the access token `/mcp` requires. */
+  oauth?: Pick<OAuthServer, "routes" | "requireAccessToken">;
 }
 
 /** Hono variables set by middleware. */
 export type AppEnv = {
-  Variables: { requestId: string };
+  Variables: { requestId: string; principal?: Principal };
   Bindings: { remoteAddr?: { hostname?: string } };
 };
 
@@ -68,6 +71,12 @@ const errorCodes: Record<number, string> = {
  * budget per request.
  */
 async function callerOf(c: Context<AppEnv>, tokensChecked: boolean): Promise<CallerInfo> {
+  const principal = c.get("principal");
+  if (principal) {
+    // A person: their own rate limit, and only their token may use their sessions.
+    const person = `${principal.teamId}:${principal.userId}`;
+    return { clientId: `person:${person}`, requestId: c.get("requestId"), principal: person };
+  }
   const token = tokensChecked ? bearerToken(c.req.header("authorization")) : undefined;
   const clientId = token
     ? `token:${await fingerprint(token)}`
@@ -120,7 +129,9 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     allowedOrigins: config.http.allowedOrigins,
     publicUrl: config.http.publicUrl,
   });
-  const auth = bearerAuth({ token: config.http.authToken });
+  const auth: MiddlewareHandler<AppEnv> = deps.oauth
+    ? deps.oauth.requireAccessToken as unknown as MiddlewareHandler<AppEnv>
+    : bearerAuth({ token: config.http.authToken });
   const tokensChecked = Boolean(config.http.authToken);
   const sizeLimit = bodyLimit({
     maxSize: maxMcpBodyBytes,
@@ -158,6 +169,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   });
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  if (deps.oauth) app.route("/", deps.oauth.routes as unknown as Hono<AppEnv>);
   app.get("/readyz", async (c) => {
     const checks = await readiness();
     const ok = Object.values(checks).every((check) => check.ok);

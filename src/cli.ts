@@ -23,13 +23,14 @@ const shutdownTimeoutMs = 15_000;
 
 const help = `slack-mcp ${serverInfo.version}: a Model Context Protocol server for Slack
 
-Usage: slack-mcp [--demo | --stdio | --manifest] [--socket-mode] [--setting value …]
+Usage: slack-mcp [--demo | --stdio | --manifest] [--socket-mode] [--multi-user] [--setting value …]
 
   (no mode)     serve MCP over HTTP on HOST:PORT (needs SLACK_BOT_TOKEN)
   --demo        serve an embedded demo workspace (no Slack account needed)
   --stdio       serve MCP over stdin/stdout for desktop clients
   --manifest    print a Slack app manifest (JSON) and exit
   --socket-mode events over Socket Mode (the demo delivers them so; the manifest enables it)
+  --multi-user  the demo runs "Sign in with Slack" against its emulator
   --help        print this help; --version prints the version
 
 Settings (environment variables, or flags in kebab case, e.g. --cache-ttl-seconds 60):

@@ -5,6 +5,8 @@
  * @module
  */
 import { z } from "zod";
+import { decodeEncryptionKey } from "./oauth/token_cipher.ts";
+import { type RatePreset, ratePresets } from "./slack/pacer.ts";
 
 /** A configuration problem, with a one-line message naming the variable. */
 export class ConfigError extends Error {
@@ -69,11 +71,24 @@ const schema = z.object({
     }
     return limits;
   }),
+  SLACK_RATE_PRESET: z.enum(Object.keys(ratePresets) as [RatePreset], {
+    error: `expected ${Object.keys(ratePresets).join(" or ")}`,
+  }).optional(),
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
   LOG_FILE: z.string().min(1).optional(),
   LOG_FORMAT: z.enum(["text", "json"]).default("text"),
+  SLACK_CLIENT_ID: z.string().min(1).optional(),
+  SLACK_CLIENT_SECRET: z.string().min(8, "at least 8 characters").optional(),
+  TOKEN_ENCRYPTION_KEY: z.string().refine((v) => {
+    try {
+      return decodeEncryptionKey(v).length === 32;
+    } catch {
+      return false;
+    }
+  }, "base64 of 32 random bytes, e.g. from `openssl rand -base64 32`").optional(),
+  SLACK_ALLOWED_TEAMS: list.default([]),
 });
 
 /** Which way the process serves. */
@@ -84,6 +99,8 @@ export interface Config {
   mode: Mode;
   /** `--socket-mode`: the demo delivers events over Socket Mode instead of the webhook. */
   socketMode: boolean;
+  /** `--multi-user`: the demo runs "Sign in with Slack" against the emulator. */
+  demoMultiUser: boolean;
   slack: {
     botToken?: string;
     userToken?: string;
@@ -93,8 +110,13 @@ export interface Config {
     apiUrl: string;
     readOnly: boolean;
     writeChannels: string[];
-    /** Per-method budgets (calls per minute) overriding Slack's tiers. */
+    /**
+     * Per-method budgets (calls per minute) overriding Slack's tiers:
+     * `SLACK_RATE_PRESET`'s, then `SLACK_METHOD_LIMITS` on top.
+     */
     methodLimits: Record<string, number>;
+    /** `SLACK_RATE_PRESET`, already folded into {@link methodLimits}. */
+    ratePreset?: RatePreset;
   };
   http: {
     host: string;
@@ -106,6 +128,14 @@ export interface Config {
     tls?: { certFile: string; keyFile: string };
   };
   store: { upstash?: { url: string; token: string } };
+  /** Multi-user mode ("Sign in with Slack"): set when the Slack app's OAuth credentials are. */
+  multiUser?: {
+    clientId: string;
+    clientSecret: string;
+    encryptionKey: string;
+    allowedTeams: string[];
+    publicUrl: string;
+  };
   cacheTtlSeconds: number;
   rateLimitPerMinute: number;
   log: { level: "debug" | "info" | "warning" | "error"; file?: string; format: "text" | "json" };
@@ -118,7 +148,13 @@ const modeFlags: Record<string, Mode> = {
 };
 
 /** Flags that are not settings: they pick a mode or print and exit. */
-const switchFlags = new Set([...Object.keys(modeFlags), "--socket-mode", "--help", "--version"]);
+const switchFlags = new Set([
+  ...Object.keys(modeFlags),
+  "--socket-mode",
+  "--multi-user",
+  "--help",
+  "--version",
+]);
 
 /**
  * True for loopback host names and addresses (`localhost`, `127.x.x.x`, `::1`,
@@ -173,14 +209,15 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
     throw new ConfigError(`Invalid ${name}: ${issue.message}`);
   }
   const e = parsed.data;
-  if ((mode === "start" || mode === "stdio") && !e.SLACK_BOT_TOKEN) {
+  const multiUser = multiUserSettings(e);
+  if ((mode === "start" || mode === "stdio") && !e.SLACK_BOT_TOKEN && !multiUser) {
     throw new ConfigError(
       "Missing SLACK_BOT_TOKEN: set it to your bot token (xoxb-…), or run `deno task demo`",
     );
   }
-  if (!isLoopback(e.HOST) && !e.MCP_AUTH_TOKEN && mode !== "manifest") {
+  if (!isLoopback(e.HOST) && !e.MCP_AUTH_TOKEN && !multiUser && mode !== "manifest") {
     throw new ConfigError(
-      `Refusing to listen on HOST=${e.HOST} without MCP_AUTH_TOKEN: set a bearer token or bind 127.0.0.1`,
+      `Refusing to listen on HOST=${e.HOST} without MCP_AUTH_TOKEN: set a bearer token, set up multi-user mode, or bind 127.0.0.1`,
     );
   }
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
@@ -198,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
   return {
     mode,
     socketMode: args.includes("--socket-mode"),
+    demoMultiUser: args.includes("--multi-user"),
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       userToken: e.SLACK_USER_TOKEN,
@@ -207,7 +245,11 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
       apiUrl: e.SLACK_API_URL,
       readOnly: e.SLACK_READ_ONLY,
       writeChannels: e.SLACK_WRITE_CHANNELS,
-      methodLimits: e.SLACK_METHOD_LIMITS,
+      methodLimits: {
+        ...(e.SLACK_RATE_PRESET && ratePresets[e.SLACK_RATE_PRESET]),
+        ...e.SLACK_METHOD_LIMITS,
+      },
+      ratePreset: e.SLACK_RATE_PRESET,
     },
     http: {
       host: e.HOST,
@@ -225,9 +267,35 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
         ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
         : undefined,
     },
+    multiUser,
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     log: { level: e.LOG_LEVEL, file: e.LOG_FILE, format: e.LOG_FORMAT },
+  };
+}
+
+/** The settings multi-user mode needs, all or none: the first one missing is named. */
+const multiUserNames = [
+  "SLACK_CLIENT_ID",
+  "SLACK_CLIENT_SECRET",
+  "PUBLIC_URL",
+  "TOKEN_ENCRYPTION_KEY",
+] as const;
+
+function multiUserSettings(e: z.infer<typeof schema>): Config["multiUser"] {
+  if (!e.SLACK_CLIENT_ID && !e.SLACK_CLIENT_SECRET) return undefined;
+  const missing = multiUserNames.find((name) => !e[name]);
+  if (missing) {
+    throw new ConfigError(
+      `Missing ${missing}: multi-user mode needs ${multiUserNames.join(", ")}`,
+    );
+  }
+  return {
+    clientId: e.SLACK_CLIENT_ID!,
+    clientSecret: e.SLACK_CLIENT_SECRET!,
+    encryptionKey: e.TOKEN_ENCRYPTION_KEY!,
+    allowedTeams: e.SLACK_ALLOWED_TEAMS,
+    publicUrl: e.PUBLIC_URL!,
   };
 }
 
@@ -243,6 +311,8 @@ export function secretSettings(config: Config): [string, string][] {
     ["SLACK_SIGNING_SECRET", config.slack.signingSecret],
     ["MCP_AUTH_TOKEN", config.http.authToken],
     ["UPSTASH_REDIS_REST_TOKEN", config.store.upstash?.token],
+    ["SLACK_CLIENT_SECRET", config.multiUser?.clientSecret],
+    ["TOKEN_ENCRYPTION_KEY", config.multiUser?.encryptionKey],
   ];
   return secrets.filter((entry): entry is [string, string] => Boolean(entry[1]));
 }
@@ -261,7 +331,11 @@ export function configSummary(config: Config): Record<string, unknown> {
     writeChannels: config.slack.writeChannels,
     defaultChannel: config.slack.defaultChannel,
     methodLimits: config.slack.methodLimits,
+    ratePreset: config.slack.ratePreset,
     store: config.store.upstash ? "upstash" : "memory",
+    multiUser: config.multiUser
+      ? { allowedTeams: config.multiUser.allowedTeams, publicUrl: config.multiUser.publicUrl }
+      : false,
     cacheTtlSeconds: config.cacheTtlSeconds,
     rateLimitPerMinute: config.rateLimitPerMinute,
     log: config.log,

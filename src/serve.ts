@@ -9,6 +9,8 @@ import { createServerFactory, type ServerFactory } from "./mcp/server.ts";
 import { createToolPipeline, type ToolPipeline } from "./mcp/pipeline.ts";
 import { createEventBus } from "./mcp/event_bus.ts";
 import { tools } from "./mcp/catalog.ts";
+import type { CallerInfo } from "./mcp/pipeline.ts";
+import { createPeople } from "./people.ts";
 import { createRedactor } from "./util/redact.ts";
 import { secretSettings } from "./config.ts";
 import { createMcpEndpoint, type McpEndpoint } from "./http/mcp_route.ts";
@@ -46,6 +48,12 @@ async function readSetting(name: string, path: string): Promise<string> {
 /** Builds the services and the MCP factory for `config` (shared by HTTP and stdio). */
 export async function createRuntime(config: Config, overrides: ServiceOverrides = {}) {
   const services = await createServices(config, overrides);
+  const oauth = config.multiUser && config.mode !== "stdio"
+    ? await startOAuth(config, services, overrides)
+    : undefined;
+  const people = oauth ? createPeople({ services, oauth }) : undefined;
+  const depsOf = (caller: CallerInfo) =>
+    caller.principal && people ? people.deps(caller.principal) : services;
   const pipeline = createToolPipeline({
     tools,
     policy: {
@@ -54,13 +62,13 @@ export async function createRuntime(config: Config, overrides: ServiceOverrides 
       defaultChannel: config.slack.defaultChannel,
       ratePerMinute: config.rateLimitPerMinute,
     },
-    deps: () => services,
+    deps: depsOf,
     limit: (key, max, windowMs) => services.store.limit(key, max, windowMs),
     redact: createRedactor(secretSettings(config).map(([, value]) => value)),
   });
   const factory = createServerFactory({
     pipeline,
-    deps: () => services,
+    deps: depsOf,
     cacheTtlSeconds: config.cacheTtlSeconds,
   });
   const intake = createIntake({
@@ -68,11 +76,36 @@ export async function createRuntime(config: Config, overrides: ServiceOverrides 
     events: services.events,
     cache: services.cache,
     now: services.now,
+    observe: oauth &&
+      ((envelope) => oauth.handleSlackEvent(envelope.team_id ?? "", envelope.event)),
   });
-  return { services, pipeline, factory, intake };
+  return { services, pipeline, factory, intake, oauth };
 }
 
 /** Starts Socket Mode when `SLACK_APP_TOKEN` is set (HTTP and stdio alike). */
+/**
+ * Multi-user mode's authorization server. Each person is asked for the user
+ * scopes of the tools this server lists (none for writing when read-only).
+ */
+async function startOAuth(config: Config, services: Services, overrides: ServiceOverrides) {
+  const { createOAuthServer } = await import("./oauth/oauth_server.ts");
+  const listed = tools.filter((t) => !(config.slack.readOnly && !t.annotations.readOnlyHint));
+  const multiUser = config.multiUser!;
+  return createOAuthServer({
+    publicUrl: multiUser.publicUrl,
+    slackApiUrl: config.slack.apiUrl,
+    slackClientId: multiUser.clientId,
+    slackClientSecret: multiUser.clientSecret,
+    encryptionKey: multiUser.encryptionKey,
+    allowedTeams: multiUser.allowedTeams,
+    userScopes: [...new Set(listed.flatMap((t) => [...t.slack.bot, ...t.slack.user ?? []]))].sort(),
+    store: services.store,
+    fetch: overrides.fetch,
+    now: overrides.now,
+    allowPrivateClientMetadata: overrides.allowPrivateClientMetadata,
+  });
+}
+
 export function startEventSocket(
   config: Config,
   intake: Intake,
@@ -105,7 +138,7 @@ export async function startServer(
       key: await readSetting("TLS_KEY_FILE", config.http.tls.keyFile),
     }
     : {};
-  const { services, pipeline, factory, intake } = await createRuntime(config, overrides);
+  const { services, pipeline, factory, intake, oauth } = await createRuntime(config, overrides);
   const mcp = createMcpEndpoint({
     factory,
     stateless: config.http.stateless,
@@ -117,13 +150,15 @@ export async function startServer(
     config,
     pipeline,
     mcp,
+    oauth,
     // The webhook checks Slack's timestamps against the real clock, never a test clock.
     webhook: config.slack.signingSecret
       ? createWebhook({ signingSecret: config.slack.signingSecret, intake })
       : undefined,
     readiness: async () => {
+      // Multi-user mode may run with no bot token: then only the store is checked.
       const [slack, store] = await Promise.allSettled([
-        services.slack.call("auth.test"),
+        config.slack.botToken ? services.slack.call("auth.test") : Promise.resolve(),
         services.store.ping(),
       ]);
       const check = (r: PromiseSettledResult<unknown>) =>

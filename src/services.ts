@@ -15,15 +15,31 @@ import { logger } from "./log/logger.ts";
 import { fingerprint } from "./util/hash.ts";
 import { storeKeys } from "./store/keys.ts";
 
-/** Everything a tool or route may use. */
-export interface Services {
-  config: Config;
+/** Slack as seen through one set of tokens: the client, its names and its cache. */
+export interface SlackAccess {
   slack: SlackClient;
   directory: Directory;
   cache: Cache;
+}
+
+/** Everything a tool or route may use. */
+export interface Services extends SlackAccess {
+  config: Config;
   store: Store;
   events: WritableEventStream;
   now(): number;
+  /**
+   * Slack through other tokens (multi-user mode: one person's user token):
+   * its own cache and Slack budgets, so one person's data never reaches
+   * another's results. `onRevoked` runs when Slack says the token is dead.
+   */
+  slackAccess(tokens: SlackTokens, onRevoked?: () => void): Promise<SlackAccess>;
+}
+
+/** The tokens one {@link SlackAccess} calls Slack with. */
+export interface SlackTokens {
+  botToken?: string;
+  userToken?: string;
 }
 
 /** What tests may replace. */
@@ -31,7 +47,17 @@ export interface ServiceOverrides {
   store?: Store;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Multi-user tests: client ID metadata documents served on loopback. */
+  allowPrivateClientMetadata?: boolean;
 }
+
+/** Slack's answers that mean a token no longer works. */
+const revokedCodes = new Set([
+  "invalid_auth",
+  "token_revoked",
+  "account_inactive",
+  "token_expired",
+]);
 
 /** Builds the services for `config`. */
 export async function createServices(
@@ -44,40 +70,56 @@ export async function createServices(
       // Loaded only when configured: the Upstash clients cost start-up time and memory.
       ? (await import("./store/upstash_store.ts")).createUpstashStore(config.store.upstash)
       : createMemoryStore({ now }));
-  // Cache entries and Slack budgets of one workspace token never serve another.
-  const tokens = await fingerprint(
-    `${config.slack.apiUrl}|${config.slack.botToken ?? ""}|${config.slack.userToken ?? ""}`,
-    6,
-  );
   const log = logger("slack");
-  const slack = createSlackClient({
-    apiUrl: config.slack.apiUrl,
+
+  async function slackAccess(tokens: SlackTokens, onRevoked?: () => void): Promise<SlackAccess> {
+    // Cache entries and Slack budgets of one token never serve another.
+    const id = await fingerprint(
+      `${config.slack.apiUrl}|${tokens.botToken ?? ""}|${tokens.userToken ?? ""}`,
+      6,
+    );
+    const slack = createSlackClient({
+      apiUrl: config.slack.apiUrl,
+      ...tokens,
+      appToken: config.slack.appToken,
+      fetch: overrides.fetch,
+      pacer: createPacer({
+        store,
+        limits: config.slack.methodLimits,
+        prefix: storeKeys.pace(id),
+        now,
+      }),
+      onCall: ({ method, status, ms, error }) => {
+        if (!error) {
+          return log.debug("Slack {method} {status} in {ms} ms", {
+            method,
+            status,
+            ms: Math.round(ms),
+          });
+        }
+        log.warn("Slack {method} failed: {error} (HTTP {status})", { method, error, status });
+        if (revokedCodes.has(error)) onRevoked?.();
+      },
+    });
+    const cache = createCache({
+      store,
+      ttlSeconds: config.cacheTtlSeconds,
+      prefix: storeKeys.cache(id),
+      tagPrefix: storeKeys.cacheTags,
+      now,
+      onError: (operation, error) =>
+        logger("store").warn("Cache {operation} failed, using Slack directly: {error}", {
+          operation,
+          error: String(error),
+        }),
+    });
+    return { slack, cache, directory: createDirectory({ slack, cache }) };
+  }
+
+  const access = await slackAccess({
     botToken: config.slack.botToken,
     userToken: config.slack.userToken,
-    fetch: overrides.fetch,
-    pacer: createPacer({
-      store,
-      limits: config.slack.methodLimits,
-      prefix: storeKeys.pace(tokens),
-      now,
-    }),
-    onCall: ({ method, status, ms, error }) =>
-      error
-        ? log.warn("Slack {method} failed: {error} (HTTP {status})", { method, error, status })
-        : log.debug("Slack {method} {status} in {ms} ms", { method, status, ms: Math.round(ms) }),
   });
-  const cache = createCache({
-    store,
-    ttlSeconds: config.cacheTtlSeconds,
-    prefix: storeKeys.cache(tokens),
-    now,
-    onError: (operation, error) =>
-      logger("store").warn("Cache {operation} failed, using Slack directly: {error}", {
-        operation,
-        error: String(error),
-      }),
-  });
-  const directory = createDirectory({ slack, cache });
   const events = createEventStream({ store, now });
-  return { config, slack, directory, cache, store, events, now };
+  return { config, ...access, store, events, now, slackAccess };
 }

@@ -339,7 +339,10 @@ Deno.test("resources list, template and reads show the latest event and a channe
   await using stack = await startEventStack();
   const client = await stack.connect();
   const { resources } = await client.listResources();
-  assert.deepEqual(resources.map((r) => r.uri), ["slack://events/latest"]);
+  assert.deepEqual(resources.map((r) => r.uri), [
+    "slack://events/latest",
+    "ui://slack-mcp/analysis.html",
+  ]);
   const { resourceTemplates } = await client.listResourceTemplates();
   assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate), [
     "slack://channels/{channel_id}/history",

@@ -42,6 +42,8 @@ export interface IntakeOptions {
   ackWithinMs?: number;
   /** How long an `event_id` is remembered, default 3600 s (Slack retries for about 5 min). */
   dedupTtlSeconds?: number;
+  /** Sees every new envelope first (multi-user mode: `tokens_revoked`, `app_uninstalled`). */
+  observe?: (envelope: EventEnvelope) => Promise<unknown>;
 }
 
 /** Why an event was refused; the webhook answers 503 so Slack retries. */
@@ -110,6 +112,12 @@ export function createIntake(options: IntakeOptions): Intake {
   const seenKey = storeKeys.seenEvent;
 
   async function storeEvent(job: Job) {
+    await options.observe?.(job.envelope).catch((error) =>
+      log.error("Event {eventId} could not be acted on: {error}", {
+        eventId: job.envelope.event_id,
+        error: String(error),
+      })
+    );
     const event = normalizeEvent(job.envelope, job.receivedAt);
     const channel = historyChannel(event);
     // Before the append: a listener told about the event may read the history at once.

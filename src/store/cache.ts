@@ -23,6 +23,11 @@ export interface CacheOptions {
   ttlSeconds: number;
   /** Namespaces keys, e.g. by a hash of the token, so tokens never share entries. */
   prefix: string;
+  /**
+   * Where tag generations live, default `prefix`. Caches of several tokens
+   * (one per person) share one, so an event drops everyone's stale copies.
+   */
+  tagPrefix?: string;
   now?: () => number;
   /** Called when the store fails; the call then goes to Slack. */
   onError?: (operation: string, error: unknown) => void;
@@ -58,7 +63,7 @@ export function createCache(options: CacheOptions): Cache {
   const { store, ttlSeconds, prefix } = options;
   const now = options.now ?? Date.now;
   const inFlight = new Map<string, { promise: Promise<CacheResult<unknown>>; tags: string[] }>();
-  const genKey = (tag: string) => `${prefix}:gen:${tag}`;
+  const genKey = (tag: string) => `${options.tagPrefix ?? prefix}:gen:${tag}`;
 
   async function lookup(key: string, tags: string[]) {
     try {

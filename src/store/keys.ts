@@ -14,6 +14,8 @@ export const storeKeys = {
   seenEvent: (eventId: string) => `slack-mcp:seen:${eventId}`,
   /** Cached Slack reads of one token (`tokens` is a fingerprint, never the token). */
   cache: (tokens: string) => `slack-mcp:cache:${tokens}`,
+  /** Cache tag generations, shared by every token's cache. */
+  cacheTags: "slack-mcp:cache",
   /** Slack method budgets of one token. */
   pace: (tokens: string) => `pace:${tokens}`,
 } as const;
@@ -27,6 +29,32 @@ export const cacheKeys = {
   /** The DM with a person, opened on demand. */
   dm: (userId: string) => `dm:${userId}`,
   authTest: "auth.test",
+  /**
+   * One page of a read tool, trimmed for the model. `v2`: the lean shape of
+   * issue 13, so an Upstash store still holding the old shape is not misread.
+   */
+  readPage: (method: string, query: string) => `page:v2:${method}:${query}`,
+  /** The conversations a person belongs to (multi-user mode: which events they may see). */
+  memberships: "memberships",
+  /** The user token's own identity (`auth.test` as the person): whose unreads. */
+  authTestUser: "auth.test:user",
+  /** A person found by exact email (`users.lookupByEmail`). */
+  userByEmail: (email: string) => `user-email:${email.toLowerCase()}`,
+  /** One page of a conversation's members, names resolved. */
+  members: (channel: string, limit: number, cursor = "") =>
+    `members:${channel}:${limit}:${cursor}`,
+  /** The workspace's user groups, with or without their members. */
+  usergroups: (withUsers: boolean) => `usergroups:${withUsers}`,
+  /** The workspace's custom emoji. */
+  emoji: "emoji",
+  /** The conversations of the user token's person, of `types` (`users.conversations`). */
+  ownConversations: (types: string) => `own-conversations:${types}`,
+  /** The user token's read state of one conversation (`conversations.info`). */
+  readState: (channel: string) => `read-state:${channel}`,
+  /** The messages after `lastRead` in a conversation, read with the user token. */
+  unreadMessages: (channel: string, lastRead: string) => `unread:${channel}:${lastRead}`,
+  /** A group DM's members as the user token's person sees them. */
+  groupMembers: (channel: string) => `group-members:${channel}`,
 } as const;
 
 /** Invalidation tags: a write drops every cache entry carrying its tag. */
@@ -35,4 +63,6 @@ export const cacheTags = {
   channels: "channels",
   /** Anything holding a conversation's messages; a `message` event drops it. */
   history: (channel: string) => `history:${channel}`,
+  /** A conversation's read cursor: `slack_mark_read` drops it, so unreads show the change at once. */
+  readState: (channel: string) => `read:${channel}`,
 } as const;
