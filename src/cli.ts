@@ -54,6 +54,7 @@ function printManifest(config: Config): void {
     tools: config.slack.readOnly ? tools.filter((t) => t.annotations.readOnlyHint) : tools,
     publicUrl: config.http.publicUrl,
     socketMode: config.socketMode || Boolean(config.slack.appToken),
+    multiUser: Boolean(config.multiUser),
   });
   for (const note of notes) console.error(`slack-mcp: ${note}`);
   console.log(JSON.stringify(manifest, null, 2));

@@ -27,13 +27,19 @@ export interface ManifestOptions {
   socketMode?: boolean;
   /** Display name, default `slack-mcp`. */
   name?: string;
+  /**
+   * Multi-user mode: each person signs in and acts with a user token, so the
+   * tools' scopes are asked as user scopes too, and Slack redirects to
+   * `<PUBLIC_URL>/oauth/slack/callback`.
+   */
+  multiUser?: boolean;
 }
 
 /** A Slack app manifest (the parts this app sets). */
 export interface SlackAppManifest {
   display_information: { name: string; description: string };
   features: { bot_user: { display_name: string; always_online: boolean } };
-  oauth_config: { scopes: { bot: string[]; user?: string[] } };
+  oauth_config: { redirect_urls?: string[]; scopes: { bot: string[]; user?: string[] } };
   settings: {
     event_subscriptions: { request_url?: string; bot_events: string[] };
     org_deploy_enabled: boolean;
@@ -64,7 +70,12 @@ export function buildManifest(options: ManifestOptions): ManifestResult {
   for (const { slack } of options.tools) {
     slack.bot.forEach((s) => bot.add(s));
     slack.user?.forEach((s) => user.add(s));
+    if (options.multiUser) slack.bot.forEach((s) => user.add(s));
   }
+  const base = options.publicUrl?.endsWith("/") ? options.publicUrl : `${options.publicUrl}/`;
+  const redirect = options.multiUser && options.publicUrl
+    ? { redirect_urls: [new URL("oauth/slack/callback", base).href] }
+    : {};
   const notes: string[] = [];
   let requestUrl: string | undefined;
   if (options.socketMode) {
@@ -88,6 +99,7 @@ export function buildManifest(options: ManifestOptions): ManifestResult {
       },
       features: { bot_user: { display_name: name, always_online: true } },
       oauth_config: {
+        ...redirect,
         scopes: { bot: [...bot].sort(), ...(user.size ? { user: [...user].sort() } : {}) },
       },
       settings: {

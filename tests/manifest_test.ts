@@ -116,3 +116,18 @@ Deno.test("a bad setting exits 2 with one line naming it", async () => {
   assert.equal(result.code, 2);
   assert.equal(result.stderr, "slack-mcp: Invalid PORT: expected a port number from 0 to 65535\n");
 });
+
+Deno.test("in multi-user mode the tools' scopes are asked as user scopes and Slack redirects to the callback", () => {
+  const { manifest } = buildManifest({
+    tools,
+    publicUrl: "https://mcp.example.com",
+    multiUser: true,
+  });
+  assert.deepEqual(manifest.oauth_config.redirect_urls, [
+    "https://mcp.example.com/oauth/slack/callback",
+  ]);
+  const user = manifest.oauth_config.scopes.user ?? [];
+  for (const scope of ["channels:history", "chat:write", "search:read", "im:history"]) {
+    assert.ok(user.includes(scope), scope);
+  }
+});

@@ -18,6 +18,12 @@ import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import { createTestBrowser } from "../src/oauth/testing.ts";
 import { defaultOAuthClient } from "../src/slack_emulator/oauth.ts";
 import { serveEmulator } from "../src/slack_emulator/emulator.ts";
+import { configureLogging, stopLogging } from "../src/log/logger.ts";
+import { signSlackRequest } from "../src/slack/signature.ts";
+import type { Store } from "../src/store/store.ts";
+import { createUpstashStore } from "../src/store/upstash_store.ts";
+import { redisTest } from "./redis_server.ts";
+import { startUpstashBridge } from "./upstash_bridge.ts";
 import { createSeedWorkspace } from "../src/slack_emulator/seed.ts";
 
 const redirectUrl = "http://127.0.0.1:9/callback";
@@ -79,30 +85,44 @@ function freePort(): number {
   return port;
 }
 
-async function startTeam(env: Record<string, string> = {}) {
+const signingSecret = "team-test-signing-secret";
+
+async function startTeam(
+  env: Record<string, string> = {},
+  shared?: {
+    key: string;
+    emulator: Awaited<ReturnType<typeof serveEmulator>>;
+    store: Store;
+    /** Instances behind one load balancer share one public URL. */
+    publicUrl?: string;
+  },
+) {
   const port = freePort();
-  const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
-  const emulator = await serveEmulator({
-    workspace: createSeedWorkspace({ now: Date.now() }),
-  });
+  const key = shared?.key ??
+    btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+  const emulator = shared?.emulator ??
+    await serveEmulator({ workspace: createSeedWorkspace({ now: Date.now() }) });
   const stack = await startStack({
     emulatorUrl: emulator.url,
+    overrides: shared && { store: shared.store },
     env: {
       PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      PUBLIC_URL: shared?.publicUrl ?? `http://127.0.0.1:${port}`,
       SLACK_CLIENT_ID: defaultOAuthClient.id,
       SLACK_CLIENT_SECRET: defaultOAuthClient.secret,
       TOKEN_ENCRYPTION_KEY: key,
+      SLACK_SIGNING_SECRET: signingSecret,
       SLACK_USER_TOKEN: "",
       ...env,
     },
   });
   return {
     stack,
+    key,
     emulator: emulator.emulator,
     async [Symbol.asyncDispose]() {
       await stack.close();
-      await emulator.close();
+      if (!shared) await emulator.close();
     },
   };
 }
@@ -319,3 +339,134 @@ Deno.test("the conformance suite's authorization-server scenarios pass against o
   assert.ok(checks.some((c) => c.id === "authorization-code-grant"));
   assert.ok(checks.some((c) => c.id.startsWith("authorization-server-metadata")));
 });
+
+/** POSTs a message event in `channel` to the team server's webhook, signed as Slack would. */
+async function deliverMessage(url: string, channel: string, text: string) {
+  const body = JSON.stringify({
+    type: "event_callback",
+    event_id: `Ev${crypto.randomUUID().slice(0, 8).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    team_id: "T0ACMEDEM",
+    event: { type: "message", channel, user: "U0BRUNO02", text, ts: `${Date.now() / 1000}` },
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const response = await fetch(`${url}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-slack-request-timestamp": timestamp,
+      "x-slack-signature": await signSlackRequest({ secret: signingSecret, timestamp, body }),
+    },
+    body,
+  });
+  assert.equal(response.status, 200);
+  await response.body?.cancel();
+}
+
+Deno.test("event tools show a person only events from conversations they belong to", async () => {
+  await using team = await startTeam();
+  const alice = await signIn(team, "U0ALICE01");
+  const chloe = await signIn(team, "U0CHLOE03");
+  await deliverMessage(team.stack.url, "D0DMBRUNO", "for alice only");
+  const seen = await call(alice.client, "slack_get_latest_event", { type: "message" });
+  assert.equal(seen.structuredContent?.event?.text, "for alice only");
+  const unseen = await call(chloe.client, "slack_get_latest_event", { type: "message" });
+  assert.equal(unseen.structuredContent?.event, null);
+  const listed = await call(chloe.client, "slack_list_events", {});
+  assert.doesNotMatch(JSON.stringify(listed.structuredContent), /for alice only/);
+  await alice.client.close();
+  await chloe.client.close();
+});
+
+Deno.test("after a whole sign-in and calls, no token or secret is in the logs or the outputs", async () => {
+  const chunks: string[] = [];
+  const decoder = new TextDecoder();
+  await using team = await startTeam();
+  await configureLogging({
+    level: "debug",
+    format: "text",
+    secrets: [defaultOAuthClient.secret, team.key, signingSecret, demoTokens.bot],
+    stream: new WritableStream({ write: (chunk) => void chunks.push(decoder.decode(chunk)) }),
+  });
+  try {
+    const { client, provider } = await signIn(team, "U0ALICE01");
+    const outputs = [
+      await call(client, "slack_list_channels"),
+      await call(client, "slack_get_channel_history", { channel_id: "D0DMBRUNO" }),
+      await call(client, "slack_get_channel_history", { channel_id: "C0NOSUCH" }),
+    ].map((r) => JSON.stringify(r));
+    await client.close();
+    const tokens = provider.tokens()!;
+    const slackTokens = team.emulator.calls.flatMap((c) =>
+      c.token?.startsWith("xoxp-") ? [c.token] : []
+    );
+    assert.ok(slackTokens.length > 0);
+    const secrets = [
+      tokens.access_token,
+      tokens.refresh_token!,
+      ...slackTokens,
+      defaultOAuthClient.secret,
+      team.key,
+    ];
+    const everything = chunks.join("") + outputs.join("");
+    assert.ok(chunks.length > 10, "the server logged the run");
+    for (const secret of secrets) assert.ok(!everything.includes(secret), "a secret leaked");
+    assert.doesNotMatch(everything, /mcp_(?:at|rt|ac)_[\w-]{8}|xoxp-[\w-]{8}/);
+  } finally {
+    await stopLogging();
+  }
+});
+
+redisTest(
+  "across two instances sharing Upstash, a person's sign-in, cache and rate limit are theirs alone",
+  async (redis) => {
+    Deno.env.set("UPSTASH_DISABLE_TELEMETRY", "1");
+    const bridge = await startUpstashBridge({ redisPort: redis.port, token: "team-bridge" });
+    const emulator = await serveEmulator({ workspace: createSeedWorkspace({ now: Date.now() }) });
+    const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+    const store = () =>
+      createUpstashStore({ url: bridge.url, token: "team-bridge", timeoutMs: 5_000 });
+    const env = { RATE_LIMIT_PER_MINUTE: "3" };
+    try {
+      await using a = await startTeam(env, { key, emulator, store: store() });
+      await using b = await startTeam(env, {
+        key,
+        emulator,
+        store: store(),
+        publicUrl: a.stack.url,
+      });
+      const alice = await signIn(a, "U0ALICE01");
+      // Alice's access token, issued by A, works on B: one authorization server state.
+      const onB = new Client({ name: "team-test", version: "1.0.0" });
+      await onB.connect(
+        new StreamableHTTPClientTransport(new URL(`${b.stack.url}/mcp`), {
+          requestInit: {
+            headers: { authorization: `Bearer ${alice.provider.tokens()!.access_token}` },
+          },
+        }),
+      );
+      const history = () =>
+        emulator.emulator.calls.filter((c) => c.method === "conversations.history");
+      await call(alice.client, "slack_get_channel_history", { channel_id: "C0GENERAL" });
+      await call(onB, "slack_get_channel_history", { channel_id: "C0GENERAL" });
+      assert.equal(history().length, 1, "Alice's second read, on B, came from her cache");
+      assert.match(
+        textOf(await call(alice.client, "slack_get_channel_history", { channel_id: "C0GENERAL" })),
+        /C0GENERAL|general/,
+      );
+      assert.match(textOf(await call(onB, "slack_list_channels")), /Rate limit reached/);
+
+      const bruno = await signIn(a, "U0BRUNO02");
+      const read = await call(bruno.client, "slack_get_channel_history", {
+        channel_id: "C0GENERAL",
+      });
+      assert.equal(read.isError, undefined, textOf(read));
+      assert.equal(history().length, 2, "Bruno's read is his own, not Alice's cache");
+      assert.notEqual(history()[1].token, history()[0].token);
+      await Promise.all([alice.client.close(), onB.close(), bruno.client.close()]);
+    } finally {
+      await emulator.close();
+      await bridge.close();
+    }
+  },
+);

@@ -19,6 +19,8 @@ const shapes: Mask[] = [
   // Slack bot, user, app, refresh and config tokens.
   { pattern: /\b(?:xox[abeoprs]|xapp)-[\w-]+/g, replacement: redacted },
   { pattern: /\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, replacement: `$1 ${redacted}` },
+  // This server's own OAuth tokens, codes and client secrets (multi-user mode).
+  { pattern: /\bmcp(?:_at|_rt|_ac|cs)_[\w-]+/g, replacement: redacted },
   // Slack request signatures (`X-Slack-Signature`).
   { pattern: /\bv0=[0-9a-f]{64}\b/g, replacement: redacted },
 ];
