@@ -7,7 +7,8 @@
  */
 import type { Store } from "../store/store.ts";
 import { hashToken } from "./opaque_token.ts";
-import { keys, personKey, ttl } from "./store_keys.ts";
+import { personKey, ttl } from "./lifetimes.ts";
+import { oauthKeys as keys } from "../store/keys.ts";
 
 /** Revocation generations of a person, as the grant service reports them. */
 export type CurrentGenerations = (

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { DEMO_TEAM_ID } from "../slack_emulator/seed.ts";
 import { clientRedirectUri, publicUrl, startOAuthTestbed } from "./testbed.ts";
-import { keys, personKey } from "./store_keys.ts";
+import { personKey } from "./lifetimes.ts";
+import { oauthKeys as keys } from "../store/keys.ts";
 
 const challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 

@@ -8,7 +8,8 @@ import type { Store } from "../store/store.ts";
 import { cleanClientName, type ClientMetadataResult, isClientIdUrl } from "./client_metadata.ts";
 import { constantTimeEqual, hashToken, newOpaqueToken } from "./opaque_token.ts";
 import { redirectUriProblem } from "./redirect_uri.ts";
-import { keys, ttl } from "./store_keys.ts";
+import { ttl } from "./lifetimes.ts";
+import { oauthKeys as keys } from "../store/keys.ts";
 
 /** How a client authenticates at the token endpoint. */
 export type TokenEndpointAuthMethod = "none" | "client_secret_post" | "client_secret_basic";

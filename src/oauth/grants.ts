@@ -12,7 +12,8 @@
 import type { Store } from "../store/store.ts";
 import { hashToken, newOpaqueToken } from "./opaque_token.ts";
 import { verifyPkce } from "./pkce.ts";
-import { keys, personKey, ttl } from "./store_keys.ts";
+import { personKey, ttl } from "./lifetimes.ts";
+import { oauthKeys as keys } from "../store/keys.ts";
 
 /** Who an access token lets act, for whom, where: what the resource server gets. */
 export interface Principal {

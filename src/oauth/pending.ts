@@ -7,7 +7,8 @@
  */
 import type { Store } from "../store/store.ts";
 import { hashToken, newOpaqueToken } from "./opaque_token.ts";
-import { keys, ttl } from "./store_keys.ts";
+import { ttl } from "./lifetimes.ts";
+import { oauthKeys as keys } from "../store/keys.ts";
 
 /** A validated authorization request waiting for the person. */
 export interface PendingAuthorization {

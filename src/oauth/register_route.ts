@@ -6,7 +6,7 @@
 import type { Context, Hono } from "hono";
 import { registrationResponse } from "./clients.ts";
 import type { OAuthEnv, OAuthParts } from "./parts.ts";
-import { keys } from "./store_keys.ts";
+import { oauthKeys as keys } from "../store/keys.ts";
 import { oauthError } from "./token_route.ts";
 
 async function register(c: Context<OAuthEnv>, parts: OAuthParts): Promise<Response> {

@@ -7,7 +7,8 @@
  */
 import type { Store } from "../store/store.ts";
 import type { TokenCipher } from "./token_cipher.ts";
-import { keys, personKey, ttl } from "./store_keys.ts";
+import { personKey, ttl } from "./lifetimes.ts";
+import { oauthKeys as keys } from "../store/keys.ts";
 
 /** Most people remembered per team for uninstall clean-up. */
 const maxTeamPeople = 50_000;

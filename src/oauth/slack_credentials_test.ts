@@ -3,7 +3,8 @@ import { createMemoryStore } from "../store/memory_store.ts";
 import type { Store } from "../store/store.ts";
 import { createSlackCredentials } from "./slack_credentials.ts";
 import { createTokenCipher } from "./token_cipher.ts";
-import { keys, personKey } from "./store_keys.ts";
+import { personKey } from "./lifetimes.ts";
+import { oauthKeys as keys } from "../store/keys.ts";
 import { toBase64Url } from "./opaque_token.ts";
 
 const key = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));

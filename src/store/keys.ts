@@ -41,8 +41,7 @@ export const cacheKeys = {
   /** A person found by exact email (`users.lookupByEmail`). */
   userByEmail: (email: string) => `user-email:${email.toLowerCase()}`,
   /** One page of a conversation's members, names resolved. */
-  members: (channel: string, limit: number, cursor = "") =>
-    `members:${channel}:${limit}:${cursor}`,
+  members: (channel: string, limit: number, cursor = "") => `members:${channel}:${limit}:${cursor}`,
   /** The workspace's user groups, with or without their members. */
   usergroups: (withUsers: boolean) => `usergroups:${withUsers}`,
   /** The workspace's custom emoji. */
@@ -55,6 +54,10 @@ export const cacheKeys = {
   unreadMessages: (channel: string, lastRead: string) => `unread:${channel}:${lastRead}`,
   /** A group DM's members as the user token's person sees them. */
   groupMembers: (channel: string) => `group-members:${channel}`,
+  /** One page of `files.list` for one filter (conversation, person, types, limit, cursor). */
+  files: (query: string) => `files:v1:${query}`,
+  /** A canvas read as Markdown with its section IDs. */
+  canvas: (id: string) => `canvas:v1:${id}`,
 } as const;
 
 /** Invalidation tags: a write drops every cache entry carrying its tag. */
@@ -65,4 +68,52 @@ export const cacheTags = {
   history: (channel: string) => `history:${channel}`,
   /** A conversation's read cursor: `slack_mark_read` drops it, so unreads show the change at once. */
   readState: (channel: string) => `read:${channel}`,
+  /** Anything listing files: an upload or a new canvas drops it. */
+  files: "files",
+  /** A canvas's content: an edit drops it. */
+  canvas: (id: string) => `canvas:${id}`,
+} as const;
+
+const oauth = "slack-mcp:oauth";
+
+/** Multi-user mode's authorization server: clients, grants, tokens (all by hash), people. */
+export const oauthKeys = {
+  /** A dynamically registered client, by client ID. */
+  client: (clientId: string) => `${oauth}:client:${clientId}`,
+  /** A fetched client ID metadata document, by the hash of its URL. */
+  metadataDocument: (urlHash: string) => `${oauth}:cimd:${urlHash}`,
+  /** An authorization request waiting for consent or for Slack, by its reference. */
+  pending: (id: string) => `${oauth}:pending:${id}`,
+  /** Set once a pending request was answered, so a form cannot be submitted twice. */
+  pendingAnswered: (id: string) => `${oauth}:pending-answered:${id}`,
+  /** The pending request a Slack `state` belongs to, by the state's hash. */
+  slackState: (stateHash: string) => `${oauth}:slack-state:${stateHash}`,
+  /** Set once a Slack `state` came back. */
+  slackStateUsed: (stateHash: string) => `${oauth}:slack-state-used:${stateHash}`,
+  /** An authorization code of ours, by its hash. */
+  code: (codeHash: string) => `${oauth}:code:${codeHash}`,
+  /** Set once a code was redeemed (single use under concurrency). */
+  codeUsed: (codeHash: string) => `${oauth}:code-used:${codeHash}`,
+  /** An access token's grant, by the token's hash. */
+  accessToken: (tokenHash: string) => `${oauth}:at:${tokenHash}`,
+  /** A refresh token's grant, by the token's hash. */
+  refreshToken: (tokenHash: string) => `${oauth}:rt:${tokenHash}`,
+  /** Set once a refresh token was used (rotation; a second use is theft). */
+  refreshTokenUsed: (tokenHash: string) => `${oauth}:rt-used:${tokenHash}`,
+  /** A token family (one sign-in and its refreshes): `live`, or `revoked` for good. */
+  family: (familyId: string) => `${oauth}:family:${familyId}`,
+  /** Revocation counter of a person: tokens issued under an older value are dead. */
+  personGeneration: (person: string) => `${oauth}:gen:person:${person}`,
+  /** Revocation counter of a team (app uninstalled). */
+  teamGeneration: (teamId: string) => `${oauth}:gen:team:${teamId}`,
+  /** A person's encrypted Slack user token. */
+  slackToken: (person: string) => `${oauth}:slack-token:${person}`,
+  /** The people of a team who signed in, so uninstalling can delete their Slack tokens. */
+  teamPeople: (teamId: string) => `${oauth}:team-people:${teamId}`,
+  /** A person's standing approval of a client, by the hash of the client ID. */
+  approval: (person: string, clientIdHash: string) => `${oauth}:approval:${person}:${clientIdHash}`,
+  /** The person a browser signed in as, by the hash of its cookie value. */
+  browser: (cookieHash: string) => `${oauth}:browser:${cookieHash}`,
+  /** Rate-limit identity of dynamic registration per IP. */
+  registrationLimit: (ip: string) => `oauth-register:${ip}`,
 } as const;
