@@ -29,7 +29,7 @@ import {
 } from "@logtape/logtape";
 import { DEFAULT_REDACT_FIELDS, redactByField } from "@logtape/redaction";
 import { ConfigError } from "../config.ts";
-import { type Mask, masksFor, maskText, maskValue } from "../util/redact.ts";
+import { masksFor, maskText } from "../util/redact.ts";
 
 /** Logging settings (from `Config.log`) plus the secret values to mask. */
 export interface LoggingOptions {
@@ -47,26 +47,12 @@ const redactFields = [...DEFAULT_REDACT_FIELDS, /cookie/i, /signing/i];
 /** A sink as LogTape's factories return them: disposable, synchronously or not. */
 type DisposableSink = Sink & Partial<Disposable & AsyncDisposable>;
 
-/** Wraps `sink` so each record reaches it with its strings masked. */
-function maskRecords(sink: DisposableSink, masks: Mask[]): Sink {
-  const wrapped: DisposableSink = (record: LogRecord) =>
-    sink({
-      ...record,
-      message: record.message.map((part) => maskValue(part, masks)),
-      rawMessage: typeof record.rawMessage === "string"
-        ? maskText(record.rawMessage, masks)
-        : record.rawMessage,
-      properties: maskValue(record.properties, masks) as Record<string, unknown>,
-    });
-  // LogTape flushes and closes sinks by disposing them on reset: that must reach the real sink.
-  if (sink[Symbol.dispose]) wrapped[Symbol.dispose] = sink[Symbol.dispose];
-  if (sink[Symbol.asyncDispose]) wrapped[Symbol.asyncDispose] = sink[Symbol.asyncDispose];
-  return wrapped;
-}
-
-/** The full redaction chain around one sink. */
-function redacting(sink: Sink, masks: Mask[]): Sink {
-  return redactByField(maskRecords(sink, masks), { fieldPatterns: redactFields });
+/**
+ * Drops fields named like secrets (`token`, `password`, …) whatever their
+ * value; known secrets and token shapes are masked in the formatted line.
+ */
+function redacting(sink: Sink): Sink {
+  return redactByField(sink, { fieldPatterns: redactFields });
 }
 
 async function openFileSink(path: string, formatter: TextFormatter): Promise<Sink> {
@@ -137,10 +123,9 @@ export async function configureLogging(options: LoggingOptions): Promise<void> {
   await reset();
   const sinks: Record<string, Sink> = {};
   // The file first: if it fails, no stream writer is left locked.
-  if (options.file) sinks.file = redacting(await openFileSink(options.file, formatter), masks);
+  if (options.file) sinks.file = redacting(await openFileSink(options.file, formatter));
   sinks.console = redacting(
     getStreamSink(options.stream ?? stderrSync, { formatter, closeStream: false }),
-    masks,
   );
   await configure({
     reset: true,

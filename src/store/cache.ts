@@ -50,6 +50,9 @@ interface Entry {
   g: (string | null)[];
 }
 
+/** Parsed entries kept per cache. */
+const maxParsed = 500;
+
 /**
  * Creates a cache.
  *
@@ -64,11 +67,27 @@ export function createCache(options: CacheOptions): Cache {
   const now = options.now ?? Date.now;
   const inFlight = new Map<string, { promise: Promise<CacheResult<unknown>>; tags: string[] }>();
   const genKey = (tag: string) => `${options.tagPrefix ?? prefix}:gen:${tag}`;
+  /**
+   * The last parse of each hot entry, by key: a hit whose stored text is
+   * unchanged reuses it instead of parsing the same JSON again. Bounded; the
+   * oldest insertion goes first.
+   */
+  const parsed = new Map<string, { raw: string; entry: Entry }>();
+
+  function parse(key: string, raw: string): Entry {
+    const known = parsed.get(key);
+    if (known?.raw === raw) return known.entry;
+    const entry = JSON.parse(raw) as Entry;
+    parsed.delete(key);
+    parsed.set(key, { raw, entry });
+    if (parsed.size > maxParsed) parsed.delete(parsed.keys().next().value!);
+    return entry;
+  }
 
   async function lookup(key: string, tags: string[]) {
     try {
       const [raw, ...gens] = await store.mget([`${prefix}:${key}`, ...tags.map(genKey)]);
-      const entry = raw ? JSON.parse(raw) as Entry : null;
+      const entry = raw ? parse(key, raw) : null;
       const fresh = entry && entry.g.length === gens.length &&
         entry.g.every((g, i) => g === gens[i]);
       return { entry: fresh ? entry : null, gens };

@@ -25,16 +25,15 @@ const shapes: Mask[] = [
   { pattern: /\bv0=[0-9a-f]{64}\b/g, replacement: redacted },
 ];
 
-/** How deep {@link maskValue} walks; deeper values are left to a later text pass. */
-const maxDepth = 8;
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** The masks for `secrets` (too-short values would mask ordinary text) plus the shapes. */
 export function masksFor(secrets: string[]): Mask[] {
-  const values = [...new Set(secrets.filter((s) => s.length >= 6))]
+  // A secret with quotes or backslashes reads escaped inside a JSON line: mask that form too.
+  const forms = secrets.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]);
+  const values = [...new Set(forms.filter((s) => s.length >= 6))]
     .sort((a, b) => b.length - a.length)
     .map((secret) => ({ pattern: new RegExp(escapeRegExp(secret), "g"), replacement: redacted }));
   return [...values, ...shapes];
@@ -55,23 +54,6 @@ export function maskText(text: string, masks: Mask[]): string {
   }
   if (!candidate.test(text)) return text;
   return masks.reduce((t, m) => t.replaceAll(m.pattern, m.replacement), text);
-}
-
-/** A copy of `value` with every string inside plain objects, arrays and errors masked. */
-export function maskValue(value: unknown, masks: Mask[], depth = 0): unknown {
-  if (typeof value === "string") return maskText(value, masks);
-  if (depth >= maxDepth || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) {
-    const copy = new Error(maskText(value.message, masks));
-    copy.name = value.name;
-    copy.stack = value.stack === undefined ? undefined : maskText(value.stack, masks);
-    return copy;
-  }
-  if (Array.isArray(value)) return value.map((v) => maskValue(v, masks, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, maskValue(v, masks, depth + 1)]),
-  );
 }
 
 /**
