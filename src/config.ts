@@ -6,7 +6,6 @@
  */
 import { z } from "zod";
 import { decodeEncryptionKey } from "./oauth/token_cipher.ts";
-import { type RatePreset, ratePresets } from "./slack/pacer.ts";
 
 /** A configuration problem, with a one-line message naming the variable. */
 export class ConfigError extends Error {
@@ -32,6 +31,20 @@ const origin = z.string().transform((v, ctx) => {
   ctx.addIssue({ code: "custom", message: "comma-separated origins like https://app.example.com" });
   return z.NEVER;
 });
+
+/**
+ * Budgets that replace Slack's tiers for some methods, by `SLACK_RATE_PRESET`
+ * name. `2025-non-marketplace`: since 2025-05-29, commercially distributed
+ * apps outside the Slack Marketplace get 1 call a minute on
+ * `conversations.history` and `conversations.replies`, with pages of at most
+ * 15 messages (docs.slack.dev changelog 2025-05-29). `SLACK_METHOD_LIMITS` applies on top.
+ */
+export const ratePresets: Readonly<Record<RatePreset, Readonly<Record<string, number>>>> = {
+  "2025-non-marketplace": { "conversations.history": 1, "conversations.replies": 1 },
+};
+
+/** The names `SLACK_RATE_PRESET` accepts. */
+export type RatePreset = "2025-non-marketplace";
 
 /** The schema of every setting, keyed by environment variable name. */
 const schema = z.object({

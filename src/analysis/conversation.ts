@@ -16,6 +16,15 @@
  * - Thread figures describe human top-level messages of the range and count all
  *   their human replies, including those posted after `latest`: engagement
  *   belongs to the message that drew it.
+ * - Replies are those of the range's own top-level messages (the caller fetches
+ *   threads from history): a reply in the range to an older message counts
+ *   only when it was also sent to the channel (a thread broadcast).
+ * - A thread in `unreadThreads` (its replies were not fetched) is estimated
+ *   from its parent: `reply_count` replies, all taken as human and in range,
+ *   minus the broadcasts already counted, and `reply_users` as participants.
+ *   Its replies are missing from the per-day and per-hour counts, participants'
+ *   reply counts, reactions and first-reply times; `estimated` lists the
+ *   figures that include such estimates.
  * @module
  */
 import { z } from "zod";
@@ -45,8 +54,26 @@ export interface AnalyzedMessage {
   bot_id?: string;
   subtype?: string;
   thread_ts?: string;
+  /** A thread parent's reply count and repliers, read only for threads in `unreadThreads`. */
+  reply_count?: number;
+  reply_users?: string[];
   reactions?: { name: string; count: number; users: string[] }[];
 }
+
+/** The figures an unread thread's estimate feeds, as dotted paths of the metrics. */
+const ESTIMATED_FIELDS = [
+  "volume.total",
+  "volume.replies",
+  "volume.human",
+  "volume.human_replies",
+  "participant_count",
+  "threads.count",
+  "threads.mean_replies",
+  "threads.median_replies",
+  "threads.reply_ratio",
+  "reactions.per_message",
+  "top_messages.replies",
+];
 
 /** The output of {@link analyzeConversation}; also the MCP tool's `outputSchema`. */
 export const conversationMetricsSchema = z.object({
@@ -59,6 +86,14 @@ export const conversationMetricsSchema = z.object({
   }),
   truncated: z.boolean().describe("True when the caller stopped fetching before the range's end"),
   truncated_reason: z.string().nullable(),
+  estimated: z.array(z.string()).describe(
+    "Dotted paths of figures that include estimates (threads whose replies were not read are counted from their parent's reply_count); empty when every figure was read",
+  ),
+  partial: z.object({
+    note: z.string().describe("What was not read, and when a retry can read it"),
+    retry_after_seconds: countSchema.nullable()
+      .describe("Seconds until a retry can read more; null when unknown"),
+  }).nullable().describe("Set when part of the data could not be read (Slack budgets)"),
   volume: z.object({
     total: countSchema.describe("Messages in range: human + bot + system"),
     top_level: countSchema,
@@ -92,7 +127,12 @@ export const conversationMetricsSchema = z.object({
     median_replies: z.number(),
     reply_ratio: z.number().describe("count / human top-level messages, 0 to 1"),
     median_first_reply_seconds: z.number().nullable()
-      .describe("Median delay to the first reply by someone other than the author"),
+      .describe(
+        "Median delay to the first reply by someone other than the author, read threads only",
+      ),
+    unread: countSchema.describe(
+      "Threads whose replies were not read: counted from their parent's reply_count",
+    ),
   }),
   reactions: z.object({
     total: countSchema,
@@ -132,6 +172,10 @@ export interface ConversationInput {
   topN?: number;
   /** Set when fetching stopped early, so the figures cover only part of the range. */
   truncated?: { reason: string };
+  /** Parents (by `ts`) whose replies were not fetched: estimated from their `reply_count`. */
+  unreadThreads?: ReadonlySet<string>;
+  /** What the caller could not read, passed through as `partial`. */
+  partial?: { note: string; retryAfterSeconds?: number };
 }
 
 type Kind = "human" | "bot" | "system";
@@ -169,7 +213,11 @@ export function analyzeConversation(input: ConversationInput): ConversationMetri
   const toLocal = localClock(timezone);
   const nameOf = (id: string) => input.userNames?.get(id) ?? id;
 
-  const { entries, humanReplies } = collectEntries(input);
+  const { entries, humanReplies, threadReplies } = collectEntries(input);
+  const unreadThreads = input.unreadThreads ?? new Set<string>();
+  /** Replies of unread threads not already counted (broadcasts), by parent ts. */
+  const estimatedReplies = new Map<string, number>();
+  const estimatedPeople = new Set<string>();
 
   const firstDay = Math.floor(toLocal(oldest * 1000) / DAY_MS);
   const dayCounts = new Array<number>(Math.floor(toLocal(latest * 1000) / DAY_MS) - firstDay + 1)
@@ -205,6 +253,16 @@ export function analyzeConversation(input: ConversationInput): ConversationMetri
     if (isReply) volume.replies++;
     else volume.top_level++;
     volume[entry.kind]++;
+    if (!isReply && unreadThreads.has(entry.message.ts)) {
+      const { ts, reply_count = 0, reply_users = [] } = entry.message;
+      const extra = Math.max(0, reply_count - (threadReplies.get(ts) ?? 0));
+      estimatedReplies.set(ts, extra);
+      volume.total += extra;
+      volume.replies += extra;
+      volume.human += extra;
+      humanReplyCount += extra;
+      reply_users.forEach((user) => estimatedPeople.add(user));
+    }
     if (entry.kind !== "human") continue;
 
     const local = toLocal(entry.seconds * 1000);
@@ -233,7 +291,8 @@ export function analyzeConversation(input: ConversationInput): ConversationMetri
     }
     author.reactions_received += reactions;
     reactionTotal += reactions;
-    const replies = isReply ? 0 : humanReplies.get(entry.message.ts)?.length ?? 0;
+    const replies = isReply ? 0 : (humanReplies.get(entry.message.ts)?.length ?? 0) +
+      (estimatedReplies.get(entry.message.ts) ?? 0);
     humans.push({ entry, replies, reactions });
   }
 
@@ -270,11 +329,17 @@ export function analyzeConversation(input: ConversationInput): ConversationMetri
       ...(input.permalink ? { permalink: input.permalink(entry.message.ts) } : {}),
     }));
 
+  const participantCount = new Set([...people.keys(), ...estimatedPeople]).size;
+
   return {
     channel_id: input.channelId,
     range: { oldest, latest, timezone, days: perDay.length },
     truncated: input.truncated !== undefined,
     truncated_reason: input.truncated?.reason ?? null,
+    estimated: estimatedReplies.size > 0 ? ESTIMATED_FIELDS : [],
+    partial: input.partial
+      ? { note: input.partial.note, retry_after_seconds: input.partial.retryAfterSeconds ?? null }
+      : null,
     volume: {
       ...volume,
       human_replies: humanReplyCount,
@@ -284,9 +349,9 @@ export function analyzeConversation(input: ConversationInput): ConversationMetri
       busiest_day: busiest.messages > 0 ? busiest : null,
       busiest_hours: busiestHours,
     },
-    participant_count: participants.length,
+    participant_count: participantCount,
     participants: participants.slice(0, topN),
-    threads: threadMetrics(parents, humanReplies),
+    threads: threadMetrics(parents, humanReplies, estimatedReplies),
     reactions: {
       total: reactionTotal,
       per_message: volume.human === 0 ? 0 : round2(reactionTotal / volume.human),
@@ -305,10 +370,13 @@ function collectEntries(input: ConversationInput) {
   const seen = new Set<string>();
   const entries: Entry[] = [];
   const humanReplies = new Map<string, AnalyzedMessage[]>();
+  /** Replies of every kind met per thread, whatever their date: what `reply_count` also counts. */
+  const threadReplies = new Map<string, number>();
 
   function add(message: AnalyzedMessage, threadTs: string | undefined) {
     if (seen.has(message.ts) || IGNORED_SUBTYPES.has(message.subtype ?? "")) return;
     seen.add(message.ts);
+    if (threadTs !== undefined) threadReplies.set(threadTs, (threadReplies.get(threadTs) ?? 0) + 1);
     const kind = kindOf(message);
     if (kind === "human" && threadTs !== undefined) {
       const list = humanReplies.get(threadTs);
@@ -327,7 +395,7 @@ function collectEntries(input: ConversationInput) {
     const threadTs = message.thread_ts;
     add(message, threadTs !== undefined && threadTs !== message.ts ? threadTs : undefined);
   }
-  return { entries, humanReplies };
+  return { entries, humanReplies, threadReplies };
 }
 
 function kindOf(message: AnalyzedMessage): Kind {
@@ -338,11 +406,24 @@ function kindOf(message: AnalyzedMessage): Kind {
   return "human";
 }
 
-function threadMetrics(parents: Entry[], humanReplies: Map<string, AnalyzedMessage[]>) {
+function threadMetrics(
+  parents: Entry[],
+  humanReplies: Map<string, AnalyzedMessage[]>,
+  estimatedReplies: Map<string, number>,
+) {
   const replyCounts: number[] = [];
   const firstReplyDelays: number[] = [];
+  let unread = 0;
   for (const parent of parents) {
     const replies = humanReplies.get(parent.message.ts);
+    const estimated = estimatedReplies.get(parent.message.ts);
+    if (estimated !== undefined) {
+      // Only broadcasts of an unread thread are at hand: no first-reply time from them.
+      unread++;
+      const count = (replies?.length ?? 0) + estimated;
+      if (count > 0) replyCounts.push(count);
+      continue;
+    }
     if (!replies) continue;
     replyCounts.push(replies.length);
     let first = Infinity;
@@ -359,6 +440,7 @@ function threadMetrics(parents: Entry[], humanReplies: Map<string, AnalyzedMessa
     median_replies: median(replyCounts) ?? 0,
     reply_ratio: parents.length === 0 ? 0 : round2(count / parents.length),
     median_first_reply_seconds: delay === null ? null : Math.round(delay),
+    unread,
   };
 }
 
@@ -505,6 +587,7 @@ export function formatConversationSummary(m: ConversationMetrics): string {
     );
   }
   if (m.truncated) lines.push(`Truncated: ${m.truncated_reason}`);
+  if (m.partial) lines.push(`Partial: ${m.partial.note}`);
   return lines.join("\n");
 }
 

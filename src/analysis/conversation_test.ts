@@ -81,6 +81,8 @@ Deno.test("an empty channel lists every day of the range with zero figures", () 
     range: { oldest: 1714521600, latest: 1714694399, timezone: "UTC", days: 2 },
     truncated: false,
     truncated_reason: null,
+    estimated: [],
+    partial: null,
     volume: {
       total: 0,
       top_level: 0,
@@ -103,6 +105,7 @@ Deno.test("an empty channel lists every day of the range with zero figures", () 
       median_replies: 0,
       reply_ratio: 0,
       median_first_reply_seconds: null,
+      unread: 0,
     },
     reactions: { total: 0, per_message: 0, top_emoji: [] },
     top_messages: [],
@@ -144,6 +147,7 @@ Deno.test("one message fills its day, its hour and one participant", () => {
     median_replies: 0,
     reply_ratio: 0,
     median_first_reply_seconds: null,
+    unread: 0,
   });
   assert.deepEqual(m.top_messages, []);
 });
@@ -288,6 +292,7 @@ Deno.test("a thread broadcast counts once, as a reply, whether or not its thread
     median_replies: 1.5,
     reply_ratio: 1,
     median_first_reply_seconds: 1050,
+    unread: 0,
   });
   assert.deepEqual(m.reactions, {
     total: 1,
@@ -372,6 +377,7 @@ Deno.test("replies outside the range are not counted but still answer threads of
     median_replies: 2,
     reply_ratio: 1,
     median_first_reply_seconds: 7200,
+    unread: 0,
   });
   assert.deepEqual(m.participants.map((p) => [p.id, p.top_level, p.replies]), [["U1", 1, 1], [
     "U2",
@@ -629,6 +635,7 @@ Deno.test("thread figures use human replies and the first reply by someone else"
     median_replies: 2,
     reply_ratio: 0.75,
     median_first_reply_seconds: 173,
+    unread: 0,
   });
   assert.deepEqual(m.top_messages.map((t) => [t.user_name, t.replies]), [["Ana", 3], ["Ana", 2], [
     "Bob",
@@ -694,4 +701,64 @@ Deno.test("metrics satisfy their schema, which converts to JSON Schema", () => {
   const json = z.toJSONSchema(conversationMetricsSchema) as { type: string; required: string[] };
   assert.equal(json.type, "object");
   assert.ok(json.required.includes("volume") && json.required.includes("top_messages"));
+});
+
+Deno.test("an unread thread is counted from its parent's reply_count, and marked estimated", () => {
+  // P1's thread was read: replies by U2 (5 min) and U3. P2's was not: Slack says 4 replies by
+  // U3 and U4, one of them a broadcast already in history.
+  const p1 = msg("2024-05-01T09:00:00Z", "U1");
+  const p2 = msg("2024-05-01T10:00:00Z", "U2", { reply_count: 4, reply_users: ["U3", "U4"] });
+  const broadcast = reply(p2, "2024-05-01T10:20:00Z", "U3", { subtype: "thread_broadcast" });
+  const m = analyze({
+    messages: [broadcast, p2, p1],
+    replies: new Map([[p1.ts, [
+      reply(p1, "2024-05-01T09:05:00Z", "U2"),
+      reply(p1, "2024-05-01T09:30:00Z", "U3"),
+    ]]]),
+    unreadThreads: new Set([p2.ts]),
+  });
+  // Read: 2 posts, the broadcast and 2 replies; estimated: the 3 replies of P2 not in history.
+  assert.deepEqual(
+    [m.volume.total, m.volume.replies, m.volume.human, m.volume.human_replies],
+    [8, 6, 8, 6],
+  );
+  // Per-hour counts hold only what was read.
+  assert.deepEqual(hours(m.volume.per_hour), { 9: 3, 10: 2 });
+  assert.deepEqual(m.threads, {
+    count: 2,
+    mean_replies: 3,
+    median_replies: 3,
+    reply_ratio: 1,
+    median_first_reply_seconds: 300,
+    unread: 1,
+  });
+  // U4 replied only in the unread thread: a participant, not ranked without counts.
+  assert.equal(m.participant_count, 4);
+  assert.deepEqual(m.participants.map((p) => p.id), ["U2", "U3", "U1"]);
+  assert.deepEqual(m.top_messages.map((t) => [t.user_id, t.replies]), [["U2", 4], ["U1", 2]]);
+  assert.ok(m.estimated.includes("volume.human_replies"));
+  assert.ok(m.estimated.includes("threads.mean_replies"));
+  assert.ok(!m.estimated.includes("threads.median_first_reply_seconds"));
+});
+
+Deno.test("without unread threads nothing is estimated, whatever reply_count says", () => {
+  const parent = msg("2024-05-01T09:00:00Z", "U1", { reply_count: 7 });
+  const m = analyze({ messages: [parent] });
+  assert.deepEqual([m.volume.total, m.threads.count, m.estimated], [1, 0, []]);
+});
+
+Deno.test("a partial note is passed through and ends the summary", () => {
+  const m = analyze({
+    messages: [msg("2024-05-01T09:00:00Z", "U1")],
+    partial: { note: "Replies of 3 of 5 threads not read.", retryAfterSeconds: 42 },
+  });
+  assert.deepEqual(m.partial, {
+    note: "Replies of 3 of 5 threads not read.",
+    retry_after_seconds: 42,
+  });
+  assert.equal(
+    formatConversationSummary(m).split("\n").at(-1),
+    "Partial: Replies of 3 of 5 threads not read.",
+  );
+  assert.deepEqual(conversationMetricsSchema.parse(m), m);
 });

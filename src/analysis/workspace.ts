@@ -7,6 +7,11 @@
  * average human message drew. Channels with fewer than `minMessages` human
  * messages are left out of the engagement ranking, where one message with three
  * reactions would otherwise come first.
+ *
+ * Channels whose figures include estimates (threads counted from their
+ * parents' `reply_count`) are listed in `estimated_channels`; channels the
+ * caller could not read at all are left out of the rankings and listed in
+ * `unread_channels`.
  * @module
  */
 import { z } from "zod";
@@ -47,6 +52,15 @@ export const workspaceMetricsSchema = z.object({
   min_messages: countSchema.describe("Human messages a channel needs to be ranked by engagement"),
   truncated: z.boolean().describe("True when any channel's figures cover only part of the range"),
   truncated_channels: z.array(z.string()),
+  estimated_channels: z.array(z.string())
+    .describe("Channels whose figures include estimates (threads whose replies were not read)"),
+  unread_channels: z.array(z.string())
+    .describe("Channels that could not be read at all, left out of the rankings"),
+  partial: z.object({
+    note: z.string().describe("What was not read, and when a retry can read it"),
+    retry_after_seconds: countSchema.nullable()
+      .describe("Seconds until a retry can read more; null when unknown"),
+  }).nullable().describe("Set when part of the data could not be read (Slack budgets)"),
 });
 
 /** Channel rankings and totals; see the module doc for the engagement score. */
@@ -59,6 +73,10 @@ export interface WorkspaceInput {
   limit?: number;
   /** Minimum human messages for the engagement ranking; 5 by default. */
   minMessages?: number;
+  /** Names of channels that could not be read at all. */
+  unread?: string[];
+  /** What the caller could not read, passed through as `partial`. */
+  partial?: { note: string; retryAfterSeconds?: number };
 }
 
 type ChannelRank = z.infer<typeof channelRankSchema>;
@@ -131,6 +149,12 @@ export function rankChannels(input: WorkspaceInput): WorkspaceMetrics {
     min_messages: minMessages,
     truncated: input.channels.some((c) => c.metrics.truncated),
     truncated_channels: input.channels.filter((c) => c.metrics.truncated).map((c) => c.name),
+    estimated_channels: input.channels.filter((c) => c.metrics.estimated.length > 0)
+      .map((c) => c.name),
+    unread_channels: input.unread ?? [],
+    partial: input.partial
+      ? { note: input.partial.note, retry_after_seconds: input.partial.retryAfterSeconds ?? null }
+      : null,
   };
 }
 
@@ -169,5 +193,6 @@ export function formatWorkspaceSummary(m: WorkspaceMetrics): string {
   if (m.truncated) {
     lines.push(`Partial data for: ${m.truncated_channels.map((n) => `#${n}`).join(", ")}`);
   }
+  if (m.partial) lines.push(`Partial: ${m.partial.note}`);
   return lines.join("\n");
 }

@@ -170,6 +170,9 @@ Deno.test("channels rank by activity and engagement, with totals across channels
     min_messages: 5,
     truncated: false,
     truncated_channels: [],
+    estimated_channels: [],
+    unread_channels: [],
+    partial: null,
   });
 });
 
@@ -238,5 +241,28 @@ Deno.test("a negative limit is rejected naming the value", () => {
 
 Deno.test("workspace metrics satisfy their schema", () => {
   const ranking = rankChannels({ channels: channels(true) });
+  assert.deepEqual(workspaceMetricsSchema.parse(ranking), ranking);
+});
+
+Deno.test("channels with estimates, unread channels and the partial note are reported", () => {
+  const estimated = analyzeConversation({
+    channelId: "C8",
+    messages: [{ ts: "1714554000.000100", user: "U1", text: "hi", reply_count: 2 }],
+    replies: new Map(),
+    unreadThreads: new Set(["1714554000.000100"]),
+    range: { oldest: 1714521600, latest: 1714607999 },
+  });
+  const ranking = rankChannels({
+    channels: [...channels(), { id: "C8", name: "ops", metrics: estimated }],
+    unread: ["sales"],
+    partial: { note: "History not read: #sales.", retryAfterSeconds: 60 },
+  });
+  assert.deepEqual(ranking.estimated_channels, ["ops"]);
+  assert.deepEqual(ranking.unread_channels, ["sales"]);
+  assert.deepEqual(ranking.partial, { note: "History not read: #sales.", retry_after_seconds: 60 });
+  assert.equal(
+    formatWorkspaceSummary(ranking).split("\n").at(-1),
+    "Partial: History not read: #sales.",
+  );
   assert.deepEqual(workspaceMetricsSchema.parse(ranking), ranking);
 });

@@ -2,13 +2,17 @@
  * Keeps Web API calls inside Slack's per-method budgets, shared by every
  * instance through the store, so calls wait for budget instead of collecting
  * 429s. Posts to one channel queue in arrival order, so concurrent posts keep
- * their order.
+ * their order. Callers that would rather do without than wait (the analysis
+ * loader) ask what is left with {@link Pacer.budget} and cap waits with
+ * {@link withPacing}.
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Store } from "../store/store.ts";
 import { sleep } from "../util/sleep.ts";
+import { notice } from "../util/notices.ts";
 import { SlackApiError } from "./errors.ts";
-import type { SlackPacer } from "./client.ts";
+import type { SlackClient, SlackPacer } from "./client.ts";
 import { logger } from "../log/logger.ts";
 
 /** Slack's published tiers, in calls per minute (docs.slack.dev/apis/web-api/rate-limits). */
@@ -57,6 +61,38 @@ export const methodTiers: Readonly<Record<string, number>> = {
   "users.profile.get": tier[4],
 };
 
+/** Messages per page normally: Slack's recommended page size. */
+const fullPage = 200;
+
+/**
+ * Slack caps pages at 15 messages for the apps it holds to 1 call a minute on
+ * these methods; a method that slow is taken to be under that regime.
+ */
+const smallPage = {
+  size: 15,
+  perMinute: 1,
+  methods: ["conversations.history", "conversations.replies"],
+};
+
+/** What is left of one method's budget, as the pacer last saw it. */
+export interface MethodBudget {
+  method: string;
+  /** Calls a minute this server allows itself. */
+  perMinute: number;
+  /** Calls that fit now: an estimate from this instance's last check (others may have spent some). */
+  remaining: number;
+  /** Seconds until one more call fits when none does now, else 0. */
+  retryAfterSeconds: number;
+  /** Messages per page to ask for: 15 under Slack's 2025 non-Marketplace limits, else 200. */
+  pageSize: number;
+}
+
+/** The pacer: waits for budget before each call, and tells what is left. */
+export interface Pacer extends SlackPacer {
+  /** What is left of `method`'s budget now; takes none of it. */
+  budget(method: string): MethodBudget;
+}
+
 /** Options of {@link createPacer}. */
 export interface PacerOptions {
   store: Store;
@@ -75,6 +111,53 @@ const perChannelMethods = new Set(["chat.postMessage"]);
 /** How often a held per-channel slot is retried. */
 const slotPollMs = 50;
 
+/** Waits at least this long are announced to the person watching the client. */
+const noticeWaitMs = 5_000;
+
+/** What calls made inside {@link withPacing} agree to, and the pacer they met. */
+interface PacingScope {
+  maxWaitMs?: number;
+  pacer?: Pacer;
+}
+
+const pacingScope = new AsyncLocalStorage<PacingScope>();
+
+/**
+ * Runs `fn` with every Slack call made inside it waiting at most `maxWaitMs`
+ * for budget (0: only what is left now), instead of the pacer's own longest
+ * wait; past it the pacer refuses the call as usual (`ratelimited`, budget
+ * `ours`).
+ *
+ * @example
+ * ```ts
+ * const page = await withPacing({ maxWaitMs: 0 }, () => slack.call("conversations.replies", params));
+ * ```
+ */
+export function withPacing<T>(options: { maxWaitMs: number }, fn: () => Promise<T>): Promise<T> {
+  return pacingScope.run({ maxWaitMs: options.maxWaitMs }, fn);
+}
+
+/**
+ * The pacer behind `slack`, found without calling Slack: the client hands a
+ * call to its pacer before anything else, and the pacer takes no budget for
+ * a call whose signal is already aborted, so this sends such a call and
+ * listens for the pacer. `undefined` when `slack` has none (the aborted call
+ * never leaves either: `fetch` refuses it).
+ *
+ * @example
+ * ```ts
+ * const pageSize = (await pacerOf(slack))?.budget("conversations.history").pageSize ?? 200;
+ * ```
+ */
+export async function pacerOf(slack: SlackClient): Promise<Pacer | undefined> {
+  const scope: PacingScope = {};
+  await pacingScope.run(
+    scope,
+    () => slack.call("auth.test", {}, { signal: AbortSignal.abort() }).catch(() => undefined),
+  );
+  return scope.pacer;
+}
+
 /**
  * Creates the pacer the Slack client consults before each call.
  *
@@ -84,13 +167,21 @@ const slotPollMs = 50;
  * await pacer.acquire("conversations.history", undefined);
  * ```
  */
-export function createPacer(options: PacerOptions): SlackPacer {
+export function createPacer(options: PacerOptions): Pacer {
   const limits = { ...methodTiers, ...options.limits };
   const prefix = options.prefix ?? "pace";
   const maxWaitMs = options.maxWaitMs ?? 30_000;
   const now = options.now ?? Date.now;
   const queues = new Map<string, Promise<void>>();
+  /** The last budget check of each method on this instance, for {@link Pacer.budget}. */
+  const seen = new Map<string, { remaining: number; retryAfterMs: number; at: number }>();
   const log = logger("pacer");
+  const perMinuteOf = (method: string) => limits[method] ?? tier[3];
+
+  /** The longest wait for a call made now: the pacer's own, or less inside {@link withPacing}. */
+  function longestWait(): number {
+    return Math.min(maxWaitMs, pacingScope.getStore()?.maxWaitMs ?? Infinity);
+  }
 
   function refuse(method: string, retryAfterMs: number): never {
     throw new SlackApiError(method, "ratelimited", {
@@ -101,11 +192,26 @@ export function createPacer(options: PacerOptions): SlackPacer {
 
   /** Tier budgets: a sliding window of calls per minute. */
   async function waitForBudget(method: string, key: string, max: number, signal?: AbortSignal) {
-    const deadline = now() + maxWaitMs;
+    const deadline = now() + longestWait();
+    let announced = false;
     while (true) {
       const result = await options.store.limit(key, max, 60_000);
+      seen.set(method, {
+        remaining: result.remaining,
+        retryAfterMs: result.retryAfterMs,
+        at: now(),
+      });
       if (result.allowed) return;
       if (now() + result.retryAfterMs > deadline) refuse(method, result.retryAfterMs);
+      if (!announced && result.retryAfterMs >= noticeWaitMs) {
+        announced = true;
+        notice(
+          "info",
+          `Waiting ${
+            Math.ceil(result.retryAfterMs / 1000)
+          } s for this server's budget for ${method} (${max} calls a minute).`,
+        );
+      }
       await sleep(Math.max(result.retryAfterMs, 5), signal);
     }
   }
@@ -116,7 +222,7 @@ export function createPacer(options: PacerOptions): SlackPacer {
    * slot (`SET NX EX 1`) instead: strict spacing, on every instance.
    */
   async function waitForSlot(method: string, key: string, signal?: AbortSignal) {
-    const deadline = now() + maxWaitMs;
+    const deadline = now() + longestWait();
     while (!(await options.store.setIfAbsent(key, "1", 1))) {
       if (now() + slotPollMs > deadline) refuse(method, slotPollMs);
       await sleep(slotPollMs, signal);
@@ -134,12 +240,50 @@ export function createPacer(options: PacerOptions): SlackPacer {
     }
   }
 
-  return {
+  /**
+   * Estimated from this instance's last check: the sliding window gives a
+   * call back every `60 / perMinute` seconds, and the whole budget a minute
+   * after the last check.
+   */
+  function budget(method: string): MethodBudget {
+    const perMinute = perMinuteOf(method);
+    const interval = 60_000 / perMinute;
+    const last = seen.get(method);
+    const elapsed = last ? now() - last.at : Infinity;
+    let remaining = perMinute;
+    let retryAfterMs = 0;
+    if (last && elapsed < 60_000) {
+      if (last.remaining > 0) {
+        remaining = Math.min(perMinute, last.remaining + Math.floor(elapsed / interval));
+      } else {
+        const due = last.retryAfterMs > 0 ? last.retryAfterMs : interval;
+        remaining = elapsed >= due
+          ? Math.min(perMinute, 1 + Math.floor((elapsed - due) / interval))
+          : 0;
+        retryAfterMs = Math.max(0, due - elapsed);
+      }
+    }
+    const small = perMinute <= smallPage.perMinute && smallPage.methods.includes(method);
+    return {
+      method,
+      perMinute,
+      remaining,
+      retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
+      pageSize: small ? smallPage.size : fullPage,
+    };
+  }
+
+  const pacer: Pacer = {
+    budget,
     acquire(method, scope, signal) {
+      const pacing = pacingScope.getStore();
+      if (pacing) pacing.pacer = pacer;
+      // An aborted call never leaves, so it takes no budget (and this is how pacerOf finds us).
+      if (signal?.aborted) return Promise.reject(signal.reason);
       if (!perChannelMethods.has(method) || scope === undefined) {
         // Limit keys are namespaced by the store (`slack-mcp:rl:`).
         const key = `${prefix}:${method}`;
-        return failOpen(waitForBudget(method, key, limits[method] ?? tier[3], signal), signal);
+        return failOpen(waitForBudget(method, key, perMinuteOf(method), signal), signal);
       }
       const slot = `slack-mcp:${prefix}:${method}:${scope}`;
       const previous = queues.get(slot) ?? Promise.resolve();
@@ -154,4 +298,5 @@ export function createPacer(options: PacerOptions): SlackPacer {
       return mine;
     },
   };
+  return pacer;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { createPacer } from "./pacer.ts";
+import { createPacer, pacerOf, withPacing } from "./pacer.ts";
+import { createSlackClient } from "./client.ts";
 import { createMemoryStore } from "../store/memory_store.ts";
 import { SlackApiError } from "./errors.ts";
 import type { Store } from "../store/store.ts";
@@ -51,4 +52,74 @@ Deno.test("an aborted wait rejects with the abort reason", async () => {
   const waiting = pacer.acquire("chat.postMessage", "C1", controller.signal);
   controller.abort(new Error("cancelled"));
   await assert.rejects(waiting, /cancelled/);
+});
+
+Deno.test("budget() tells what is left without taking any, and the page size that fits", async () => {
+  let clock = 1_000_000;
+  const pacer = createPacer({
+    store: createMemoryStore({ now: () => clock }),
+    limits: { "conversations.history": 1, "conversations.replies": 3 },
+    now: () => clock,
+  });
+  assert.deepEqual(pacer.budget("conversations.history"), {
+    method: "conversations.history",
+    perMinute: 1,
+    remaining: 1,
+    retryAfterSeconds: 0,
+    pageSize: 15,
+  });
+  await pacer.acquire("conversations.history", undefined);
+  assert.deepEqual(
+    [
+      pacer.budget("conversations.history").remaining,
+      pacer.budget("conversations.history").retryAfterSeconds,
+    ],
+    [0, 60],
+  );
+  clock += 60_000;
+  assert.equal(pacer.budget("conversations.history").remaining, 1);
+  await pacer.acquire("conversations.replies", undefined);
+  assert.deepEqual(
+    [
+      pacer.budget("conversations.replies").remaining,
+      pacer.budget("conversations.replies").pageSize,
+    ],
+    [2, 200],
+  );
+  assert.equal(pacer.budget("users.list").perMinute, 20);
+});
+
+Deno.test("inside withPacing({ maxWaitMs: 0 }) a call without budget is refused at once", async () => {
+  const pacer = createPacer({ store: createMemoryStore(), limits: { "users.list": 1 } });
+  await pacer.acquire("users.list", undefined);
+  const started = performance.now();
+  const error = await withPacing({ maxWaitMs: 0 }, () => pacer.acquire("users.list", undefined))
+    .catch((e) => e);
+  assert.ok(error instanceof SlackApiError);
+  assert.deepEqual([error.code, error.budget], ["ratelimited", "ours"]);
+  assert.ok(performance.now() - started < 100);
+});
+
+Deno.test("an aborted call takes no budget", async () => {
+  const pacer = createPacer({ store: createMemoryStore(), limits: { "users.list": 1 } });
+  await assert.rejects(pacer.acquire("users.list", undefined, AbortSignal.abort()));
+  assert.equal(pacer.budget("users.list").remaining, 1);
+  await pacer.acquire("users.list", undefined);
+});
+
+Deno.test("pacerOf() finds the pacer behind a client, and no request leaves either way", async () => {
+  let requests = 0;
+  const fetch = () => (requests++, Promise.resolve(Response.json({ ok: true })));
+  const pacer = createPacer({ store: createMemoryStore(), limits: { "conversations.history": 1 } });
+  const paced = createSlackClient({
+    apiUrl: "http://slack.test/",
+    botToken: "xoxb-1",
+    fetch,
+    pacer,
+  });
+  assert.equal(await pacerOf(paced), pacer);
+  const bare = createSlackClient({ apiUrl: "http://slack.test/", botToken: "xoxb-1" });
+  assert.equal(await pacerOf(bare), undefined);
+  assert.equal(requests, 0);
+  assert.equal(pacer.budget("auth.test").remaining, 100);
 });

@@ -1,0 +1,323 @@
+/**
+ * The analysis tools within Slack's budgets, end to end against the emulator:
+ * partial answers with estimates and a note instead of failures, history
+ * pages and threads cached under keys that outlive a call, the current second
+ * in the window, and cancellation reaching every Slack call.
+ */
+import assert from "node:assert/strict";
+import { call, type LooseResult, type Stack, startStack, textOf } from "./harness.ts";
+import { loadConfig } from "../src/config.ts";
+import { methodTiers } from "../src/slack/pacer.ts";
+import type { WorkspaceChannel, WorkspaceMessage } from "../src/slack_emulator/workspace.ts";
+
+/**
+ * The server's clock, running with real time (the pacer sleeps in real time)
+ * plus an offset the test moves: budgets, cache and analysis window follow it.
+ */
+function testClock() {
+  const clock = { offsetMs: 0 };
+  return { clock, now: () => Date.now() + clock.offsetMs };
+}
+
+function channelNamed(stack: Stack, name: string): WorkspaceChannel {
+  return stack.emulator.workspace.channels.find((c) => c.conversation.name === name)!;
+}
+
+/** Someone in the channel other than the bot. */
+function memberOf(stack: Stack, channel: WorkspaceChannel, index = 0): string {
+  const bot = stack.emulator.workspace.app.botUserId;
+  return channel.members.filter((id) => id !== bot)[index];
+}
+
+function post(stack: Stack, user: string, params: Record<string, unknown>): string {
+  const body = stack.emulator.actAs(user, "chat.postMessage", params);
+  assert.equal(body.ok, true, String(body.error));
+  return String(body.ts);
+}
+
+/** `count` new threads of one reply each in `name`. */
+function addThreads(stack: Stack, name: string, count: number) {
+  const channel = channelNamed(stack, name);
+  const [asker, answerer] = [memberOf(stack, channel, 0), memberOf(stack, channel, 1)];
+  for (let i = 0; i < count; i++) {
+    const ts = post(stack, asker, { channel: channel.conversation.id, text: `Question ${i}` });
+    post(stack, answerer, { channel: channel.conversation.id, thread_ts: ts, text: "Answer" });
+  }
+}
+
+/**
+ * Human messages and replies of a channel in `[oldest, latest]`, counted over
+ * the emulator's own data, independently of src/analysis: a reply counts
+ * when its thread's parent is in range.
+ */
+function handCount(channel: WorkspaceChannel, oldest: number, latest: number) {
+  const inRange = (m: WorkspaceMessage) => Number(m.ts) >= oldest && Number(m.ts) <= latest;
+  const human = (m: WorkspaceMessage) =>
+    m.user !== undefined && !m.bot_id &&
+    (m.subtype === undefined || m.subtype === "thread_broadcast");
+  const posts = channel.messages.filter((m) =>
+    inRange(m) && human(m) && m.subtype !== "thread_broadcast"
+  );
+  const replies = posts.flatMap((p) => (channel.threads.get(p.ts) ?? []).filter(human));
+  return { human: posts.length + replies.length, replies: replies.length };
+}
+
+function callsOf(stack: Stack, method: string): number {
+  return stack.emulator.calls.filter((c) => c.method === method).length;
+}
+
+function assertAnswered(result: LooseResult, name: string) {
+  assert.equal(result.isError, undefined, `${name}: ${textOf(result)}`);
+}
+
+Deno.test("slack_analyze_workspace answers in time with three times more threads than the replies budget", async () => {
+  await using stack = await startStack({ now: Date.now() });
+  addThreads(stack, "general", 3 * methodTiers["conversations.replies"]);
+  const client = await stack.connect();
+  const started = performance.now();
+  const result = await call(client, "slack_analyze_workspace", { days: 7 });
+  const seconds = (performance.now() - started) / 1000;
+  assertAnswered(result, "slack_analyze_workspace");
+  assert.ok(seconds < 20, `answered in ${seconds} s`);
+  const ranking = result.structuredContent!;
+  assert.ok(callsOf(stack, "conversations.replies") <= methodTiers["conversations.replies"]);
+  assert.ok(ranking.estimated_channels.includes("general"));
+  assert.deepEqual(ranking.unread_channels, []);
+  assert.match(ranking.partial.note, /Replies of \d+ of \d+ threads not read/);
+  assert.match(ranking.partial.note, /own budget for conversations\.replies \(50 calls a minute\)/);
+  assert.match(ranking.partial.note, /SLACK_METHOD_LIMITS/);
+  assert.ok(ranking.partial.retry_after_seconds > 0);
+  assert.match(textOf(result), /^Partial: /m);
+  // Every reply here is human and in range, so counting unread threads from reply_count is exact.
+  const latest = Date.now() / 1000;
+  const expected = ranking.by_activity.reduce(
+    (sum: number, rank: { name: string }) =>
+      sum + handCount(channelNamed(stack, rank.name), latest - 7 * 86_400 - 60, latest).replies,
+    0,
+  );
+  assert.equal(ranking.totals.human_replies, expected);
+});
+
+Deno.test("with Slack enforcing its tiers, a long Retry-After becomes a note, not a failure", async () => {
+  // Slack's side: each method's published tier per minute, then 429 with a minute to wait.
+  const seen = new Map<string, number>();
+  const slackWithTiers: typeof fetch = (input, init) => {
+    const method = String(input).split("/").at(-1)!;
+    const count = (seen.get(method) ?? 0) + 1;
+    seen.set(method, count);
+    if (count > (methodTiers[method] ?? 50)) {
+      return Promise.resolve(
+        Response.json({ ok: false, error: "ratelimited" }, {
+          status: 429,
+          headers: { "retry-after": "60" },
+        }),
+      );
+    }
+    return fetch(input, init);
+  };
+  await using stack = await startStack({
+    now: Date.now(),
+    // Our own budget above Slack's: Slack's 429 is what stops the reading.
+    env: { SLACK_METHOD_LIMITS: "conversations.replies=500" },
+    overrides: { fetch: slackWithTiers },
+  });
+  addThreads(stack, "general", 3 * methodTiers["conversations.replies"]);
+  const client = await stack.connect();
+  const result = await call(client, "slack_analyze_workspace", { days: 7 });
+  assertAnswered(result, "slack_analyze_workspace");
+  const { partial } = result.structuredContent!;
+  assert.match(partial.note, /Slack is rate limiting conversations\.replies: retry in 60 s/);
+  assert.equal(partial.retry_after_seconds, 60);
+});
+
+Deno.test("at one history and one replies call a minute, every read and analysis tool answers", async () => {
+  const { clock, now } = testClock();
+  await using stack = await startStack({
+    now: Date.now(),
+    env: { SLACK_METHOD_LIMITS: "conversations.history=1,conversations.replies=1" },
+    overrides: { now },
+  });
+  const client = await stack.connect();
+
+  const conversation = await call(client, "slack_analyze_conversation", {
+    channel_id: "#engineering",
+  });
+  assertAnswered(conversation, "slack_analyze_conversation");
+  const metrics = conversation.structuredContent!;
+  assert.ok(metrics.volume.total > 0, "the first page was read");
+  assert.equal(metrics.truncated, true);
+  assert.match(
+    metrics.partial.note,
+    /own budget for conversations\.history \(1 call a minute\) is spent: retry in \d+ s/,
+  );
+  assert.match(metrics.partial.note, /SLACK_METHOD_LIMITS/);
+  assert.ok(metrics.partial.retry_after_seconds > 0);
+  assert.match(textOf(conversation), /^Partial: /m);
+
+  const workspace = await call(client, "slack_analyze_workspace", { days: 7 });
+  assertAnswered(workspace, "slack_analyze_workspace");
+  const ranking = workspace.structuredContent!;
+  assert.ok(ranking.by_activity.some((c: { name: string }) => c.name === "engineering"));
+  assert.ok(ranking.unread_channels.length > 0);
+  assert.match(ranking.partial.note, /History not read: #/);
+  assert.equal(callsOf(stack, "conversations.history"), 1, "the same range's page was reused");
+
+  clock.offsetMs += 61_000;
+  const random = channelNamed(stack, "random");
+  const [thread] = random.threads.keys();
+  const person = memberOf(stack, random);
+  for (
+    const [name, args] of [
+      ["slack_list_channels", {}],
+      ["slack_get_channel_history", { channel_id: "#random" }],
+      ["slack_get_thread_replies", { channel_id: "#random", thread_ts: thread }],
+      ["slack_get_users", {}],
+      ["slack_get_user_profile", { user_id: person }],
+      ["slack_search_messages", { query: "the" }],
+    ] as const
+  ) {
+    assertAnswered(await call(client, name, args), name);
+  }
+  // The history budget of this minute is spent: the analysis still answers, with a note.
+  const spent = await call(client, "slack_analyze_conversation", { channel_id: "#random" });
+  assertAnswered(spent, "slack_analyze_conversation");
+  assert.match(spent.structuredContent!.partial.note, /History not read/);
+});
+
+Deno.test("SLACK_RATE_PRESET=2025-non-marketplace applies Slack's 2025 limits, under SLACK_METHOD_LIMITS", () => {
+  const base = { SLACK_BOT_TOKEN: "xoxb-test" };
+  const preset = loadConfig({ ...base, SLACK_RATE_PRESET: "2025-non-marketplace" });
+  assert.deepEqual(preset.slack.methodLimits, {
+    "conversations.history": 1,
+    "conversations.replies": 1,
+  });
+  const overridden = loadConfig({
+    ...base,
+    SLACK_RATE_PRESET: "2025-non-marketplace",
+    SLACK_METHOD_LIMITS: "conversations.replies=5",
+  });
+  assert.deepEqual(overridden.slack.methodLimits, {
+    "conversations.history": 1,
+    "conversations.replies": 5,
+  });
+  assert.throws(
+    () => loadConfig({ ...base, SLACK_RATE_PRESET: "2025" }),
+    { name: "ConfigError", message: "Invalid SLACK_RATE_PRESET: expected 2025-non-marketplace" },
+  );
+});
+
+Deno.test("under SLACK_RATE_PRESET the analysis reads pages of 15 and answers with a note", async () => {
+  await using stack = await startStack({
+    now: Date.now(),
+    env: { SLACK_RATE_PRESET: "2025-non-marketplace" },
+  });
+  const client = await stack.connect();
+  const result = await call(client, "slack_analyze_conversation", { channel_id: "#engineering" });
+  assertAnswered(result, "slack_analyze_conversation");
+  const history = stack.emulator.calls.filter((c) => c.method === "conversations.history");
+  assert.deepEqual(history.map((c) => c.params.limit), ["15"]);
+  assert.equal(result.structuredContent!.volume.top_level, 15);
+  assert.match(result.structuredContent!.partial.note, /1 call a minute/);
+});
+
+Deno.test("the window includes the current second", async () => {
+  // Stopped just before the end of the message's second (nothing here waits for budget).
+  const frozen = { ms: 0 };
+  await using stack = await startStack({ now: Date.now(), overrides: { now: () => frozen.ms } });
+  const random = channelNamed(stack, "random");
+  const ts = post(stack, memberOf(stack, random), {
+    channel: random.conversation.id,
+    text: "Posted just before the analysis",
+  });
+  frozen.ms = Math.floor(Number(ts)) * 1000 + 999;
+  const client = await stack.connect();
+  const result = await call(client, "slack_analyze_conversation", { channel_id: "#random" });
+  assertAnswered(result, "slack_analyze_conversation");
+  const { range, volume } = result.structuredContent!;
+  assert.ok(range.latest >= Number(ts));
+  assert.equal(volume.human, handCount(random, range.oldest, range.latest).human);
+});
+
+Deno.test("a reply added without an event is seen by the next analysis", async () => {
+  const { clock, now } = testClock();
+  await using stack = await startStack({ now: Date.now(), overrides: { now } });
+  const client = await stack.connect();
+  const general = channelNamed(stack, "general");
+  const first = await call(client, "slack_analyze_conversation", { channel_id: "#general" });
+  assertAnswered(first, "slack_analyze_conversation");
+  const { range } = first.structuredContent!;
+  const [parent] = [...general.threads.keys()].filter((ts) => Number(ts) >= range.oldest);
+  // The emulator delivers no event here: nothing tells the server's cache.
+  post(stack, memberOf(stack, general, 1), {
+    channel: general.conversation.id,
+    thread_ts: parent,
+    text: "A late answer",
+  });
+  clock.offsetMs += 61_000;
+  const second = await call(client, "slack_analyze_conversation", { channel_id: "#general" });
+  assertAnswered(second, "slack_analyze_conversation");
+  assert.equal(
+    second.structuredContent!.volume.human_replies,
+    first.structuredContent!.volume.human_replies + 1,
+  );
+  const now2 = second.structuredContent!.range;
+  assert.equal(
+    second.structuredContent!.volume.human,
+    handCount(general, now2.oldest, now2.latest).human,
+  );
+});
+
+/** The Slack requests our server sends: when each started, and which are still under way. */
+function watchFetch() {
+  const pending = new Set<Promise<Response>>();
+  const starts: { method: string; at: number }[] = [];
+  const watched: typeof fetch = (input, init) => {
+    if (init?.signal?.aborted) return Promise.reject(init.signal.reason);
+    const response = fetch(input, init);
+    starts.push({ method: String(input).split("/").at(-1)!, at: performance.now() });
+    pending.add(response);
+    response.then(() => pending.delete(response), () => pending.delete(response));
+    return response;
+  };
+  /** Waits a little, then checks that nothing runs on or started after `since`. */
+  async function assertQuietSince(since: number) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(pending.size, 0, "every Slack call was aborted");
+    assert.ok(starts.every((s) => s.at < since), "no Slack call started afterwards");
+  }
+  return { fetch: watched, starts, assertQuietSince };
+}
+
+Deno.test("a cancelled analysis aborts its thread reads: none runs on, none starts after", async () => {
+  const watch = watchFetch();
+  await using stack = await startStack({ now: Date.now(), overrides: { fetch: watch.fetch } });
+  stack.emulator.failNext("conversations.replies", { delayMs: 20_000, times: 100 });
+  const client = await stack.connect();
+  const controller = new AbortController();
+  const running = client.callTool(
+    { name: "slack_analyze_conversation", arguments: { channel_id: "#engineering" } },
+    { signal: controller.signal },
+  );
+  while (!watch.starts.some((s) => s.method === "conversations.replies")) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  controller.abort(new Error("cancelled by the test"));
+  await assert.rejects(running);
+  await watch.assertQuietSince(performance.now());
+});
+
+Deno.test("a failed analysis leaves no thread read running", async () => {
+  const watch = watchFetch();
+  await using stack = await startStack({ now: Date.now(), overrides: { fetch: watch.fetch } });
+  // One thread read fails for good; the others hang until aborted.
+  stack.emulator.failNext("conversations.replies", {
+    error: "missing_scope",
+    extra: { needed: "channels:history" },
+  });
+  stack.emulator.failNext("conversations.replies", { delayMs: 20_000, times: 100 });
+  const client = await stack.connect();
+  const result = await call(client, "slack_analyze_conversation", { channel_id: "#engineering" });
+  assert.equal(result.isError, true);
+  assert.match(textOf(result), /missing_scope/);
+  await watch.assertQuietSince(performance.now());
+});
