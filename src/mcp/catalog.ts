@@ -8,11 +8,15 @@ import { readTools } from "./tools/read.ts";
 import { analysisTools } from "./tools/analysis.ts";
 import { writeTools } from "./tools/write.ts";
 import { eventTools } from "./tools/events.ts";
+import { fileTools } from "./tools/files.ts";
+import { canvasTools } from "./tools/canvases.ts";
 
 /** Every tool of the server. */
 export const tools: readonly ToolDefinition[] = [
   ...readTools,
   ...writeTools,
+  ...fileTools,
+  ...canvasTools,
   ...analysisTools,
   ...eventTools,
 ] as ToolDefinition[];

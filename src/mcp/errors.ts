@@ -47,7 +47,7 @@ const hints: Record<string, string> = {
   cant_invite: "That user cannot be invited (deactivated, or a guest limited to other channels).",
   cant_invite_self: "The bot cannot invite itself.",
   restricted_action:
-    "A workspace setting forbids the app this action (e.g. posting in an announcement-only channel, or creating channels): ask a workspace admin.",
+    "A workspace setting forbids the app this action (e.g. posting in an announcement-only channel, creating channels, or creating or editing canvases, which some plans and admins restrict): ask a workspace admin.",
   too_long:
     "The text is over Slack's limit (a channel topic is at most 250 characters): shorten it.",
   invalid_time: "post_at is not a valid time: pass unix seconds in the future.",
@@ -55,6 +55,23 @@ const hints: Record<string, string> = {
   time_too_far: "post_at is more than 120 days ahead: Slack cannot schedule that far.",
   no_reaction: "That reaction is not on the message.",
   already_reacted: "The bot already added that reaction.",
+  file_not_found:
+    "No such file, or the bot cannot see it (it is shared nowhere the bot is a member): check the ID with slack_list_files.",
+  canvas_not_found:
+    "No such canvas, or the bot cannot see it: check the ID with slack_list_files (types=canvases), and share the canvas with the bot.",
+  canvas_editing_failed:
+    "Slack could not apply the edit: the section may be gone (sections change as the canvas is edited) or the Markdown is not valid canvas Markdown (headings deeper than ###, more than 300 table cells). Read the canvas again with slack_get_canvas for current section IDs.",
+  canvas_creation_failed:
+    "Slack could not create the canvas from this Markdown (headings deeper than ###, more than 300 table cells, or a mention of someone unknown): simplify it and retry.",
+  channel_canvas_already_exists:
+    "The channel already has a canvas, and a channel has only one: change it with slack_edit_canvas, or create a standalone canvas without channel_id.",
+  canvas_disabled: "Canvases are turned off in this workspace: ask a workspace admin.",
+  unknown_type:
+    "types lists a kind Slack does not know: use all, snippets, images, pdfs, zips, gdocs, spaces or canvases.",
+  file_url_not_slack:
+    "The file is hosted outside Slack, and this server sends its token only to Slack: open the file's permalink instead.",
+  upload_failed: "Slack refused the file's bytes at its upload URL: retry the upload.",
+  too_many_redirects: "Slack redirected the download too many times: retry later.",
   invalid_cursor: "The cursor is not valid (expired or from another call): start again without it.",
   invalid_limit: "limit is out of range for this method.",
   fatal_error: "Slack had an internal error: retrying in a few seconds can help.",

@@ -151,8 +151,8 @@ export function createToolPipeline(options: ToolPipelineOptions): ToolPipeline {
     const key = tool.channelArgument;
     if (!key) return args;
     const write = !tool.annotations.readOnlyHint;
-    const raw = args[key] ?? (write ? policy.defaultChannel : undefined);
-    if (raw === undefined && !write) return args;
+    const raw = args[key] ?? (write && !tool.channelOptional ? policy.defaultChannel : undefined);
+    if (raw === undefined && (!write || tool.channelOptional)) return args;
     if (typeof raw !== "string") {
       throw new ToolError(
         `${tool.name} needs ${key}: name a channel (#general), a person (@alice) or an ID, or set SLACK_CHANNEL_ID.`,

@@ -74,6 +74,11 @@ export interface ToolDefinition<
    * applies `SLACK_WRITE_CHANNELS` to it for write tools.
    */
   channelArgument?: keyof z.infer<I> & string;
+  /**
+   * A write tool's channel argument may be left out (a standalone canvas):
+   * then no `SLACK_CHANNEL_ID` fallback and no allowlist check apply.
+   */
+  channelOptional?: boolean;
   /** `_meta` listed with the tool (an MCP Apps view). */
   meta?: Record<string, unknown>;
   handler(args: z.infer<I>, context: ToolContext): Promise<ToolOutput<z.infer<O>>>;

@@ -7,6 +7,13 @@ import { SlackApiError, transientCodes } from "./errors.ts";
 import { notice } from "../util/notices.ts";
 import type { SlackResponse } from "./types.ts";
 import { sleep } from "../util/sleep.ts";
+import {
+  downloadFile,
+  type DownloadRequest,
+  type FileDownload,
+  uploadBytes,
+  type UploadRequest,
+} from "./files.ts";
 
 /** Waits until a call to `method` fits Slack's budget (see `pacer.ts`). */
 export interface SlackPacer {
@@ -63,6 +70,10 @@ export interface SlackClient {
   ): Promise<T[]>;
   /** Whether a user token is configured (search needs one). */
   readonly hasUserToken: boolean;
+  /** A Slack-hosted file's bytes, the bot token in the `Authorization` header (`files.ts`). */
+  download(request: DownloadRequest): Promise<FileDownload>;
+  /** Posts bytes to an upload URL from `files.getUploadURLExternal` (`files.ts`). */
+  upload(request: UploadRequest): Promise<void>;
 }
 
 /**
@@ -237,5 +248,12 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     return items.slice(0, max);
   }
 
-  return { call, collect, hasUserToken: Boolean(options.userToken) };
+  const host = { apiUrl: options.apiUrl, token: options.botToken, fetch: doFetch };
+  return {
+    call,
+    collect,
+    hasUserToken: Boolean(options.userToken),
+    download: (request) => downloadFile(host, request),
+    upload: (request) => uploadBytes(host, request),
+  };
 }
