@@ -5,8 +5,9 @@
  * the load comes from this process (`fetch`, closed loop).
  *
  * Usage: `deno task bench [--quick] [section …]`, sections being `toolcall`,
- * `webhook`, `coldstart`, `memory`, `session`, `output`, `analysis` (default
- * all). `--quick` shortens every run (a smoke test; figures are noisier).
+ * `webhook`, `coldstart`, `memory`, `session`, `output`, `tokens`, `analysis`
+ * (default all). `--quick` shortens every run (a smoke test; figures are
+ * noisier).
  * @module
  */
 import { benchAnalysis } from "./analysis_bench.ts";
@@ -15,6 +16,7 @@ import { round } from "./load.ts";
 import { removeLogs } from "./process.ts";
 import { benchAgentSession, benchOutputSize } from "./session.ts";
 import { benchToolCalls, benchWebhook } from "./throughput.ts";
+import { benchTokens, tokenRows } from "./tokens.ts";
 
 /** One line of the results table. */
 export interface Row {
@@ -35,6 +37,7 @@ const sections = [
   "memory",
   "session",
   "output",
+  "tokens",
   "analysis",
 ] as const;
 type Section = typeof sections[number];
@@ -218,6 +221,10 @@ async function measure(section: Section): Promise<{ rows: Row[]; details: unknow
           row(`structuredContent bytes ${shaped}`, structuredBytes, slackShapedBytes, false),
         ],
       };
+    }
+    case "tokens": {
+      const details = await benchTokens();
+      return { details, rows: tokenRows(details) };
     }
     case "analysis": {
       const details = benchAnalysis();

@@ -169,6 +169,11 @@ Deno.test("a signed event is served by the event tools and by the compat route",
   const latest = await call(client, "slack_get_latest_event", { type: "app_mention" });
   assert.equal(latest.structuredContent?.event.event_id, mention.event_id);
   assert.equal(latest.structuredContent?.event.text, "<@U0BOT0001> what shipped today?");
+  assert.match(latest.structuredContent?.event.received_at, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+  assert.ok(
+    Object.values(latest.structuredContent?.event).every((v) => v !== "" && v !== null),
+    "no empty fields",
+  );
   assert.match(
     (latest.content[0] as { text: string }).text,
     /app_mention in C0GENERAL by U0ALICE01/,
@@ -212,6 +217,10 @@ Deno.test("filters by type, channel name and since pick the right events", async
     since: Math.floor(Date.now() / 1000) - 60,
   });
   assert.equal(all.structuredContent?.events.length, 2);
+  const printed = await call(client, "slack_list_events", {
+    since: all.structuredContent?.events[0].received_at.replace(/:\d\d UTC$/, ""),
+  });
+  assert.equal(printed.structuredContent?.events.length, 2, "a printed time reads back");
   const bad = await call(client, "slack_list_events", { since: "last tuesday" });
   assert.equal(bad.isError, true);
 });
@@ -274,12 +283,16 @@ Deno.test("with the queue full an event gets 503 and is not stored", async () =>
 Deno.test("a message event drops the channel's cached history at once", async () => {
   await using stack = await startEventStack();
   const client = await stack.connect();
+  const historyCalls = () =>
+    stack.emulator.calls.filter((c) => c.method === "conversations.history").length;
   const history = () =>
     call(client, "slack_get_channel_history", { channel_id: "C0GENERAL", limit: 5 });
   await history();
-  assert.equal((await history()).structuredContent?.cached, true);
+  await history();
+  assert.equal(historyCalls(), 1, "the second read is a cache hit");
   await post(stack, envelope("message"));
-  assert.equal((await history()).structuredContent?.cached, false);
+  await history();
+  assert.equal(historyCalls(), 2, "the event dropped the cached history");
 });
 
 Deno.test("slack_wait_for_event returns as soon as a matching event arrives", async () => {
@@ -297,7 +310,7 @@ Deno.test("slack_wait_for_event returns as soon as a matching event arrives", as
   await post(stack, reaction);
   const result = await waiting;
   assert.equal(result.structuredContent?.event.event_id, reaction.event_id);
-  assert.equal(result.structuredContent?.timed_out, false);
+  assert.equal(result.structuredContent?.timed_out, undefined, "timed_out only when true");
   assert.ok(Date.now() - started < 5000);
 });
 
@@ -320,7 +333,7 @@ Deno.test("a cancelled slack_wait_for_event stops waiting at once", async () => 
   );
   setTimeout(() => controller.abort(), 50);
   const result = await waiting;
-  assert.deepEqual(result.structured, { event: null, timed_out: false });
+  assert.deepEqual(result.structured, { event: null }, "cancelled is not timed out");
   assert.ok(Date.now() - started < 1000);
 });
 
@@ -359,7 +372,7 @@ Deno.test("resources list, template and reads show the latest event and a channe
   const history = await client.readResource({ uri: "slack://channels/general/history" });
   const parsed = JSON.parse((history.contents[0] as { text: string }).text);
   assert.equal(parsed.channel_id, "C0GENERAL");
-  assert.ok(parsed.messages.length > 0);
+  assert.ok(parsed.days[0].messages.length > 0);
   assert.equal(history.contents[0].mimeType, "application/json");
 
   await assert.rejects(

@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import { call, type Stack, startStack, textOf } from "./harness.ts";
 import { writeTools } from "../src/mcp/tools/write.ts";
 import { readTools } from "../src/mcp/tools/read.ts";
+import { tools as catalogTools } from "../src/mcp/catalog.ts";
 import { sleep } from "../src/util/sleep.ts";
+import { createChannel, newConversation } from "../src/slack_emulator/workspace.ts";
 
 const writeToolNames = writeTools.map((t) => t.name);
 
@@ -24,6 +26,27 @@ async function connect(stack: Stack) {
 /** The Web API calls of `method` the emulator received, oldest first. */
 function callsOf(stack: Stack, method: string) {
   return stack.emulator.calls.filter((c) => c.method === method);
+}
+
+type Row = [string, string, string, string, Record<string, unknown>?];
+
+/** Every message row of a read result, in order. */
+// deno-lint-ignore no-explicit-any
+function rowsOf(result: { structuredContent?: Record<string, any> }): Row[] {
+  return result.structuredContent!.days.flatMap((day: { messages: Row[] }) => day.messages);
+}
+
+/** Calls a read tool; `fresh` says whether it went to Slack's `method` rather than the cache. */
+async function read(
+  stack: Stack,
+  client: Awaited<ReturnType<typeof connect>>,
+  method: string,
+  tool: string,
+  args: Record<string, unknown>,
+) {
+  const before = callsOf(stack, method).length;
+  const result = await call(client, tool, args);
+  return { result, fresh: callsOf(stack, method).length > before };
 }
 
 /** The live state of a channel in the emulated workspace. */
@@ -60,9 +83,11 @@ Deno.test("slack_post_message posts by channel name and the next history read sh
   const stored = channelState(stack, "C0ENGINRG").messages.find((m) => m.ts === ts);
   assert.equal(stored?.text, "Deploy starts in 5 minutes");
   assert.equal(stored?.user, "U0BOT0001");
-  const after = await call(client, "slack_get_channel_history", { channel_id: "#engineering" });
-  assert.equal(after.structuredContent!.cached, false);
-  assert.equal(after.structuredContent!.messages[0].ts, ts);
+  const after = await read(stack, client, "conversations.history", "slack_get_channel_history", {
+    channel_id: "#engineering",
+  });
+  assert.equal(after.fresh, true, "the post dropped the cached history");
+  assert.equal(rowsOf(after.result)[0][0], ts);
 });
 
 Deno.test("slack_post_message posts to SLACK_CHANNEL_ID when no channel is named", async () => {
@@ -107,12 +132,12 @@ Deno.test("slack_reply_to_thread replies in the thread, can broadcast, and the t
   assert.match(permalink, new RegExp(`thread_ts=${parent.ts}`));
   assert.match(textOf(reply), /also sent to the channel/);
   assert.equal(callsOf(stack, "chat.postMessage")[0].params.reply_broadcast, true);
-  const thread = await call(client, "slack_get_thread_replies", {
+  const thread = await read(stack, client, "conversations.replies", "slack_get_thread_replies", {
     channel_id: "design",
-    thread_ts: parent.ts,
+    thread_ts: Number(parent.ts),
   });
-  assert.equal(thread.structuredContent!.cached, false);
-  assert.equal(thread.structuredContent!.messages.at(-1).ts, ts);
+  assert.equal(thread.fresh, true, "the reply dropped the cached thread");
+  assert.equal(rowsOf(thread.result).at(-1)![0], ts);
   assert(
     channelState(stack, "C0DESIGN0").messages.some((m) => m.ts === ts),
     "broadcast shows at top level",
@@ -140,15 +165,16 @@ Deno.test("reactions accept :colons:, and adding or removing twice succeeds with
   assert.equal(addedAgain.structuredContent!.changed, false);
   assert.match(textOf(addedAgain), /:tada: was already on/);
   const history = await call(client, "slack_get_channel_history", { channel_id: "design" });
-  const shown = history.structuredContent!.messages.find((m: { ts: string }) =>
-    m.ts === message.ts
-  );
-  assert(
-    shown.reactions.some((r: { name: string }) => r.name === "tada"),
+  const shown = rowsOf(history).find(([ts]) => ts === message.ts)!;
+  assert.ok(
+    (shown[4]!.reactions as Record<string, number>).tada >= 1,
     "history shows the reaction",
   );
 
-  const removed = await call(client, "slack_remove_reaction", args);
+  const removed = await call(client, "slack_remove_reaction", {
+    ...args,
+    timestamp: Number(message.ts),
+  });
   const removedAgain = await call(client, "slack_remove_reaction", args);
 
   assert.equal(removed.structuredContent!.changed, true);
@@ -177,9 +203,9 @@ Deno.test("slack_update_message and slack_delete_message change the bot's own me
     channel_id: "general",
     limit: 200,
   });
-  const shown = history.structuredContent!.messages.find((m: { ts: string }) => m.ts === digest.ts);
-  assert.equal(shown.text, "📋 Daily digest (corrected): 24 new messages");
-  assert.equal(shown.edited, true);
+  const shown = rowsOf(history).find(([ts]) => ts === digest.ts)!;
+  assert.equal(shown[3], "📋 Daily digest (corrected): 24 new messages");
+  assert.equal(shown[4]?.edited, true);
 
   const deleted = await call(client, "slack_delete_message", {
     channel_id: "C0GENERAL",
@@ -192,7 +218,7 @@ Deno.test("slack_update_message and slack_delete_message change the bot's own me
     channel_id: "general",
     limit: 200,
   });
-  assert(!afterDelete.structuredContent!.messages.some((m: { ts: string }) => m.ts === digest.ts));
+  assert(!rowsOf(afterDelete).some(([ts]) => ts === digest.ts));
 });
 
 Deno.test("editing or deleting someone else's message, or a missing one, explains why it failed", async () => {
@@ -220,7 +246,7 @@ Deno.test("editing or deleting someone else's message, or a missing one, explain
   assert.equal(human.text, "Which hero illustration do you prefer, A or B?");
 });
 
-Deno.test("slack_schedule_message takes ISO 8601 or unix seconds and refuses past or too distant times", async () => {
+Deno.test("slack_schedule_message takes ISO 8601, unix seconds or a printed time, and refuses past or too distant times", async () => {
   await using stack = await startStack();
   const client = await connect(stack);
   const inADay = Math.floor(Date.now() / 1000) + 86_400;
@@ -235,6 +261,12 @@ Deno.test("slack_schedule_message takes ISO 8601 or unix seconds and refuses pas
     channel_id: "#general",
     text: "Retro at 16:00",
     post_at: inADay + 60,
+  });
+  const printed = new Date((inADay + 120) * 1000).toISOString().slice(0, 19).replace("T", " ");
+  const fromPrinted = await call(client, "slack_schedule_message", {
+    channel_id: "#general",
+    text: "Demo",
+    post_at: `${printed} UTC`,
   });
   const past = await call(client, "slack_schedule_message", {
     channel_id: "#general",
@@ -253,16 +285,27 @@ Deno.test("slack_schedule_message takes ISO 8601 or unix seconds and refuses pas
   });
 
   assert.equal(fromIso.isError, undefined, textOf(fromIso));
-  assert.equal(fromIso.structuredContent!.post_at, inADay, "an ISO time without offset is UTC");
-  assert.equal(fromUnix.structuredContent!.post_at, inADay + 60);
+  const printedAt = (t: number) =>
+    `${new Date(t * 1000).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+  assert.equal(
+    fromIso.structuredContent!.post_at,
+    printedAt(inADay),
+    "an ISO time without offset is UTC",
+  );
+  assert.equal(fromUnix.structuredContent!.post_at, printedAt(inADay + 60));
+  assert.equal(fromPrinted.structuredContent!.post_at, `${printed} UTC`, "printed times read back");
   assert.deepEqual(
     stack.emulator.workspace.scheduled.map((s) => [s.channel, s.post_at, s.text]),
-    [["C0GENERAL", inADay, "Stand-up in 10 minutes"], ["C0GENERAL", inADay + 60, "Retro at 16:00"]],
+    [
+      ["C0GENERAL", inADay, "Stand-up in 10 minutes"],
+      ["C0GENERAL", inADay + 60, "Retro at 16:00"],
+      ["C0GENERAL", inADay + 120, "Demo"],
+    ],
   );
-  assert.match(textOf(past), /post_at 2020-01-01T00:00:00.000Z is not in the future/);
+  assert.match(textOf(past), /post_at 2020-01-01 00:00:00 UTC is not in the future/);
   assert.match(textOf(tooFar), /more than 120 days ahead/);
   assert.match(textOf(garbled), /neither unix seconds nor an ISO 8601 time/);
-  assert.equal(callsOf(stack, "chat.scheduleMessage").length, 2, "refused times never reach Slack");
+  assert.equal(callsOf(stack, "chat.scheduleMessage").length, 3, "refused times never reach Slack");
 });
 
 Deno.test("slack_create_channel creates the channel and the channel list shows it at once", async () => {
@@ -336,8 +379,8 @@ Deno.test("slack_invite_to_channel resolves handles and IDs given as an array or
   assert.equal(fromString.isError, true, "emeka is a member by then");
   assert.match(textOf(fromString), /already_in_channel/);
   assert(channelState(stack, "C0RANDOM0").members.includes("U0EMEKA05"));
-  const list = await call(client, "slack_list_channels");
-  assert.equal(list.structuredContent!.cached, false);
+  const list = await read(stack, client, "conversations.list", "slack_list_channels", {});
+  assert.equal(list.fresh, true, "the invite dropped the cached channel list");
 });
 
 Deno.test("slack_set_channel_topic sets the topic, the channel list shows it, and long topics are refused", async () => {
@@ -369,6 +412,47 @@ Deno.test("slack_set_channel_topic sets the topic, the channel list shows it, an
   assert.equal(tooLong.isError, true);
   assert.match(textOf(tooLong), /251 characters, over Slack's 250-character limit/);
   assert.equal(callsOf(stack, "conversations.setTopic").length, 1);
+});
+
+/** Adds channel #2024 (ID C0YEAR2024) with the bot in it: a name that looks like an ID. */
+function addYearChannel(stack: Stack) {
+  const { workspace } = stack.emulator;
+  const bot = workspace.app.botUserId;
+  workspace.channels.push(
+    createChannel(
+      newConversation({ id: "C0YEAR2024", name: "2024", created: 1_700_000_000, creator: bot }),
+      [bot, "U0ALICE01"],
+    ),
+  );
+}
+
+Deno.test("a channel named like an ID (2024) is written to after Slack's channel_not_found", async () => {
+  await using stack = await startStack({ env: { SLACK_WRITE_CHANNELS: "2024" } });
+  addYearChannel(stack);
+  const client = await connect(stack);
+
+  const set = await call(client, "slack_set_channel_topic", { channel_id: "2024", topic: "Plan" });
+
+  assert.equal(set.isError, undefined, textOf(set));
+  assert.deepEqual(set.structuredContent, { channel_id: "C0YEAR2024", topic: "Plan" });
+  assert.deepEqual(callsOf(stack, "conversations.setTopic").map((c) => c.params.channel), [
+    "2024",
+    "C0YEAR2024",
+  ]);
+});
+
+Deno.test("slack_invite_to_channel says a bot ID is not a user", async () => {
+  await using stack = await startStack();
+  const client = await connect(stack);
+
+  const result = await call(client, "slack_invite_to_channel", {
+    channel_id: "#random",
+    user_ids: ["@emeka", "B0DEPLOY1"],
+  });
+
+  assert.equal(result.isError, true);
+  assert.match(textOf(result), /B0DEPLOY1 is a bot ID \(B…\), not users?/);
+  assert.equal(callsOf(stack, "conversations.invite").length, 0);
 });
 
 Deno.test("Slack failures come back as errors a model can act on", async () => {
@@ -521,7 +605,11 @@ Deno.test("every listed tool states readOnlyHint, and exactly the write tools sa
     );
   }
   const writers = tools.filter((t) => t.annotations?.readOnlyHint === false).map((t) => t.name);
-  assert.deepEqual(writers, writeToolNames);
+  assert.deepEqual(
+    writers,
+    catalogTools.filter((t) => !t.annotations.readOnlyHint).map((t) => t.name),
+  );
+  for (const name of writeToolNames) assert.ok(writers.includes(name), `${name} writes`);
   for (const tool of tools.filter((t) => writers.includes(t.name))) {
     assert.equal(
       typeof tool.annotations?.destructiveHint,

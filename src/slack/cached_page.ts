@@ -1,17 +1,19 @@
 /**
  * One page of a paginated Web API method, read through the cache: trimmed
- * (and completed, e.g. with author names) before it is cached, so a hit costs
- * one cache lookup and nothing else.
+ * (and with the names it needs, e.g. its authors') before it is cached, so a
+ * hit costs one cache lookup and nothing else.
  * @module
  */
 import type { Cache, CacheResult } from "../store/cache.ts";
 import type { SlackClient } from "./client.ts";
 import type { SlackResponse } from "./types.ts";
 
-/** A trimmed page and the cursor of the next one. */
+/** A trimmed page, the cursor of the next one, and the names its items need. */
 export interface Page<T> {
   items: T[];
   next_cursor?: string;
+  /** Names of the users and bots the items name, by ID (see {@link PageRequest.names}). */
+  names?: Record<string, string>;
 }
 
 /** What {@link cachedPage} fetches and how it trims it. */
@@ -26,8 +28,8 @@ export interface PageRequest<T, R> {
   tags?: string[];
   /** Trims one raw item. */
   pick: (item: R) => T;
-  /** Adds what a hit must not look up again (authors' names). */
-  complete?: (items: T[]) => Promise<T[]>;
+  /** Looks up what a hit must not look up again: names by ID, from the raw and trimmed items. */
+  names?: (raw: R[], items: T[]) => Promise<Record<string, string>>;
   signal?: AbortSignal;
 }
 
@@ -37,7 +39,8 @@ export interface PageRequest<T, R> {
  * @example
  * ```ts
  * const { value } = await cachedPage(services, {
- *   method: "users.list", key: "users:100:", params: { limit: 100 }, listKey: "members", pick: toUser,
+ *   method: "users.list", key: cacheKeys.readPage("users.list", "100:"), params: { limit: 100 },
+ *   listKey: "members", pick: toUser,
  * });
  * ```
  */
@@ -51,10 +54,12 @@ export async function cachedPage<T, R>(
       request.params,
       { signal: request.signal },
     );
-    const items = (page[request.listKey] as R[] ?? []).map(request.pick);
+    const raw = page[request.listKey] as R[] ?? [];
+    const items = raw.map(request.pick);
     return {
-      items: request.complete ? await request.complete(items) : items,
+      items,
       next_cursor: page.response_metadata?.next_cursor || undefined,
+      ...(request.names && { names: await request.names(raw, items) }),
     };
   }, request.tags);
 }

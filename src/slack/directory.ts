@@ -4,10 +4,10 @@
  * workspaces a start-up warm-up of every user is what people complain about.
  * @module
  */
-import type { Cache } from "../store/cache.ts";
+import type { Cache, CacheResult } from "../store/cache.ts";
 import type { SlackClient } from "./client.ts";
 import type { SlackChannel, SlackUser } from "./types.ts";
-import { NotFoundError } from "./errors.ts";
+import { NotFoundError, SlackApiError } from "./errors.ts";
 import { cacheKeys, cacheTags } from "../store/keys.ts";
 
 /**
@@ -16,10 +16,22 @@ import { cacheKeys, cacheTags } from "../store/keys.ts";
  */
 const idPattern = /^[A-Z0-9]+$/;
 
+/** The conversations name lookups see: public and private channels. */
+export const channelTypes = "public_channel,private_channel";
+
 /** Whether `input` (already trimmed) is a user ID: `U…` or, on Enterprise Grid, `W…`. */
 function isUserId(input: string): boolean {
   return idPattern.test(input) && /^[UW]/.test(input);
 }
+
+/** Whether `input` is a bot ID (`B…`): bots post messages but are not users and have no profile. */
+export function isBotId(input: string): boolean {
+  const value = input.trim();
+  return idPattern.test(value) && value.startsWith("B");
+}
+
+/** A conversation as `conversations.list` lists it, DMs included. */
+export type ListedChannel = SlackChannel & { is_mpim?: boolean; user?: string };
 
 /** Name and ID lookups for tools. */
 export interface Directory {
@@ -31,19 +43,37 @@ export interface Directory {
   channelId(input: string): Promise<string>;
   /** A user ID as is; `@handle` (user name or display name) looked up among the users. */
   userId(input: string): Promise<string>;
-  /** Every channel the bot can list (cached). */
-  channels(): Promise<SlackChannel[]>;
+  /**
+   * Every conversation of `types` the token can list (default public and
+   * private channels), cached: the one listing behind name lookups and
+   * `slack_list_channels`.
+   */
+  channels(types?: string): Promise<ListedChannel[]>;
+  /** {@link Directory.channels} with where it came from (the cache, and how old). */
+  listing(types?: string): Promise<CacheResult<ListedChannel[]>>;
   /** Every user (cached); only for handle lookups and `slack_get_users`-style listings. */
   users(): Promise<SlackUser[]>;
   /** One user by ID (cached `users.info`). */
   user(id: string): Promise<SlackUser>;
   /** Display names for IDs; unknown IDs map to themselves. */
   userNames(ids: Iterable<string>): Promise<Map<string, string>>;
+  /**
+   * Runs `use(id)`; when Slack answers `channel_not_found` (or
+   * `user_not_found`) for a value that looks like an ID but also names a
+   * channel (or person) — `#2024` typed as `2024`, `@ana` as `ANA` — runs it
+   * again with that ID. Otherwise Slack's error stands.
+   */
+  retryAsName<T>(kind: "channel" | "user", id: string, use: (id: string) => Promise<T>): Promise<T>;
 }
 
 /** The name people see: display name, else real name, else user name. */
 export function displayName(user: SlackUser): string {
   return user.profile.display_name || user.profile.real_name || user.real_name || user.name;
+}
+
+function notFound(error: unknown, kind: "channel" | "user"): boolean {
+  return error instanceof SlackApiError &&
+    error.code === (kind === "channel" ? "channel_not_found" : "user_not_found");
 }
 
 /**
@@ -55,17 +85,20 @@ export function displayName(user: SlackUser): string {
  * ```
  */
 export function createDirectory({ slack, cache }: { slack: SlackClient; cache: Cache }): Directory {
-  async function channels() {
-    const { value } = await cache.getOrLoad(
-      cacheKeys.channels("public_channel,private_channel"),
+  function listing(types = channelTypes) {
+    return cache.getOrLoad(
+      cacheKeys.channels(types),
       () =>
-        slack.collect<SlackChannel>("conversations.list", "channels", {
-          types: "public_channel,private_channel",
+        slack.collect<ListedChannel>("conversations.list", "channels", {
+          types,
           exclude_archived: true,
         }, { pageSize: 999 }),
       [cacheTags.channels],
     );
-    return value;
+  }
+
+  async function channels(types = channelTypes) {
+    return (await listing(types)).value;
   }
 
   async function users() {
@@ -86,14 +119,25 @@ export function createDirectory({ slack, cache }: { slack: SlackClient; cache: C
     return value;
   }
 
+  /** The person with this handle (user name or display name, any case). */
+  async function handle(name: string) {
+    const wanted = name.replace(/^@/, "").toLowerCase();
+    return (await users()).find((u) =>
+      u.name.toLowerCase() === wanted || u.profile.display_name?.toLowerCase() === wanted
+    );
+  }
+
+  /** The channel with this name (any case). */
+  async function named(name: string) {
+    const wanted = name.replace(/^#/, "").toLowerCase();
+    return (await channels()).find((c) => c.name === wanted);
+  }
+
   async function userId(input: string) {
     const value = input.trim();
     if (!value.startsWith("@") && idPattern.test(value)) return value;
-    const wanted = value.replace(/^@/, "").toLowerCase();
-    const match = (await users()).find((u) =>
-      u.name.toLowerCase() === wanted || u.profile.display_name?.toLowerCase() === wanted
-    );
-    if (!match) throw new NotFoundError("user", `@${wanted}`);
+    const match = await handle(value);
+    if (!match) throw new NotFoundError("user", `@${value.replace(/^@/, "").toLowerCase()}`);
     return match.id;
   }
 
@@ -108,17 +152,42 @@ export function createDirectory({ slack, cache }: { slack: SlackClient; cache: C
     return value;
   }
 
+  async function retryAsName<T>(
+    kind: "channel" | "user",
+    id: string,
+    use: (id: string) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await use(id);
+    } catch (error) {
+      if (!notFound(error, kind) || !idPattern.test(id)) throw error;
+      const match = kind === "channel" ? await named(id) : await handle(id);
+      if (!match || match.id === id) throw error;
+      return await use(match.id);
+    }
+  }
+
   return {
     channels,
+    listing,
     users,
     user,
     async channelId(input) {
       const value = input.trim();
-      if (value.startsWith("@") || isUserId(value)) return await dm(await userId(value));
+      if (value.startsWith("@")) return await dm(await userId(value));
+      if (isUserId(value)) {
+        // `UX` may be a user ID, a person's handle or a channel's name, in that order.
+        try {
+          return await retryAsName("user", value, dm);
+        } catch (error) {
+          const channel = notFound(error, "user") ? await named(value) : undefined;
+          if (!channel) throw error;
+          return channel.id;
+        }
+      }
       if (!value.startsWith("#") && idPattern.test(value)) return value;
-      const name = value.replace(/^#/, "").toLowerCase();
-      const match = (await channels()).find((c) => c.name === name);
-      if (!match) throw new NotFoundError("channel", `#${name}`);
+      const match = await named(value);
+      if (!match) throw new NotFoundError("channel", `#${value.replace(/^#/, "").toLowerCase()}`);
       return match.id;
     },
     userId,
@@ -133,5 +202,6 @@ export function createDirectory({ slack, cache }: { slack: SlackClient; cache: C
       }));
       return new Map(names);
     },
+    retryAsName,
   };
 }

@@ -1,47 +1,116 @@
 /**
  * Read tools: channels, history, threads, users, profiles and search. Names and
- * parameters are compatible with `@modelcontextprotocol/server-slack`.
+ * parameters are compatible with `@modelcontextprotocol/server-slack`; results
+ * follow the output conventions of `../format.ts`.
  * @module
  */
 import { conversationLookup, messageReading, uses } from "./slack_use.ts";
 import { z } from "zod";
-import { defineTool, ToolError } from "../tool.ts";
-import { channelParam, cursorParam, tsParam } from "../params.ts";
+import { defineTool, type ToolDeps, ToolError } from "../tool.ts";
+import { channelParam, cursorParam, timeParam, toSlackTs, tsParam } from "../params.ts";
 import {
-  cacheInfoSchema,
-  formatMessage,
-  type Message,
-  messageSchema,
+  asOf,
+  asOfLine,
+  asOfSchema,
+  daySchema,
+  detailsSchema,
+  formatDays,
+  formatRow,
+  formatUsers,
+  type LeanMessage,
+  messageDays,
+  type MessageRow,
+  messageRows,
   moreLine,
-  toMessage,
-  withNames,
+  namesFor,
+  present,
+  type RawMessage,
+  timezoneSchema,
+  toLean,
+  usersSchema,
 } from "../format.ts";
-import type { SlackChannel, SlackMessage, SlackResponse, SlackUser } from "../../slack/types.ts";
+import type { SlackResponse, SlackUser } from "../../slack/types.ts";
 import { cachedPage, type Page } from "../../slack/cached_page.ts";
-import { displayName } from "../../slack/directory.ts";
-import { cacheTags } from "../../store/keys.ts";
+import { channelTypes, isBotId, type ListedChannel } from "../../slack/directory.ts";
+import type { CacheResult } from "../../store/cache.ts";
+import { cacheKeys, cacheTags } from "../../store/keys.ts";
 
 const readOnly = { readOnlyHint: true, openWorldHint: true } as const;
 
 const channelSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  is_private: z.boolean(),
-  is_member: z.boolean().optional(),
-  num_members: z.number().int().optional(),
-  topic: z.string().optional(),
-  purpose: z.string().optional(),
+  id: z.string().describe("Conversation ID, for the other tools"),
+  name: z.string().describe("Channel name without #; for a DM, the other person's name"),
+  user: z.string().optional().describe("For a DM: the other person's user ID"),
+  is_private: z.literal(true).optional().describe("Present when the channel is private"),
+  is_member: z.literal(false).optional().describe(
+    "Present when the bot is not a member (it cannot read or post there until invited)",
+  ),
+  num_members: z.number().int().optional().describe("Members"),
+  topic: z.string().optional().describe("Topic, when set"),
+  purpose: z.string().optional().describe("Purpose, when set"),
 });
 
-function toChannel(c: SlackChannel): z.infer<typeof channelSchema> {
+type Channel = z.infer<typeof channelSchema>;
+
+const conversationKinds = ["public_channel", "private_channel", "mpim", "im"] as const;
+
+/** `types` as Slack wants it: known kinds, deduplicated, in a fixed order (one cache entry per set). */
+function normalizeTypes(input: string | undefined): string {
+  if (input === undefined) return channelTypes;
+  const wanted = input.split(",").map((t) => t.trim()).filter(Boolean);
+  const unknown = wanted.filter((t) => !(conversationKinds as readonly string[]).includes(t));
+  if (unknown.length > 0 || wanted.length === 0) {
+    throw new ToolError(
+      `types "${input}" is not a list of conversation kinds: use any of ${
+        conversationKinds.join(", ")
+      }, comma-separated.`,
+    );
+  }
+  return conversationKinds.filter((k) => wanted.includes(k)).join(",");
+}
+
+function toChannel(c: ListedChannel, names: Map<string, string>): Channel {
+  const dm = c.is_im && c.user !== undefined;
   return {
     id: c.id,
-    name: c.name,
-    is_private: c.is_private,
-    is_member: c.is_member,
-    num_members: c.num_members,
-    topic: c.topic?.value || undefined,
-    purpose: c.purpose?.value || undefined,
+    name: dm ? names.get(c.user!) ?? c.user! : c.name,
+    ...present("user", dm ? c.user : undefined),
+    ...(c.is_private && !dm && !c.is_mpim && { is_private: true as const }),
+    ...(c.is_member === false && { is_member: false as const }),
+    ...present("num_members", c.num_members),
+    ...present("topic", c.topic?.value),
+    ...present("purpose", c.purpose?.value),
+  };
+}
+
+function channelLine(c: Channel): string {
+  const label = c.user ? `@${c.name} ${c.id} (DM with ${c.user})` : `#${c.name} ${c.id}`;
+  const facts = [
+    c.is_private && "private",
+    c.num_members !== undefined && `${c.num_members} members`,
+    c.is_member === false && "bot not a member",
+  ].filter(Boolean);
+  return `${label}${facts.length ? `, ${facts.join(", ")}` : ""}${
+    c.topic ? `. Topic: ${c.topic}` : ""
+  }${c.purpose ? `. Purpose: ${c.purpose}` : ""}`;
+}
+
+/** Our cursor over a listing we hold whole: where the next page starts. */
+function pageOf<T extends { id: string }>(items: T[], limit: number, cursor: string | undefined) {
+  let start = 0;
+  if (cursor) {
+    const id = cursor.replace(/^from:/, "");
+    start = items.findIndex((item) => item.id === id);
+    if (!cursor.startsWith("from:") || start < 0) {
+      throw new ToolError(
+        `cursor "${cursor}" is not valid here (the list changed, or it came from another call): start again without cursor.`,
+      );
+    }
+  }
+  const end = start + limit;
+  return {
+    items: items.slice(start, end),
+    next_cursor: end < items.length ? `from:${items[end].id}` : undefined,
   };
 }
 
@@ -50,72 +119,89 @@ export const listChannels = defineTool({
   name: "slack_list_channels",
   title: "List channels",
   description:
-    "List the workspace's public and private channels the bot can see, with ID, name, member count, topic and purpose. Use the IDs or names with the other tools. Paged: pass next_cursor back as cursor.",
+    "List the conversations the bot can see, with ID, name, member count, topic and purpose (default public and private channels; types adds DMs and group DMs). Use the IDs or names with the other tools. Paged: pass next_cursor back as cursor.",
   input: z.object({
     limit: z.number().int().min(1).max(200).default(100).describe("Channels per page (max 200)"),
     cursor: cursorParam,
+    types: z.string().optional().describe(
+      "Comma list of public_channel, private_channel, mpim, im; default public_channel,private_channel",
+    ),
   }),
   output: z.object({
     channels: z.array(channelSchema),
-    next_cursor: z.string().optional(),
-    ...cacheInfoSchema,
+    next_cursor: z.string().optional().describe("Pass as cursor for the next page"),
+    as_of: asOfSchema,
   }),
   annotations: readOnly,
   slack: {
-    methods: ["conversations.list"],
+    methods: ["conversations.list", "users.info"],
     bot: ["channels:read", "groups:read", "im:read", "mpim:read", "users:read"],
   },
-  async handler({ limit, cursor }, { deps, signal }) {
-    const { value, cached, ageSeconds } = await cachedPage(deps, {
-      method: "conversations.list",
-      key: `channels:${limit}:${cursor ?? ""}`,
-      params: { limit, cursor, types: "public_channel,private_channel", exclude_archived: true },
-      listKey: "channels",
-      tags: [cacheTags.channels],
-      pick: toChannel,
-      signal,
-    });
-    const lines = value.items.map((c) =>
-      `#${c.name} ${c.id}${c.is_private ? " (private)" : ""}${
-        c.num_members === undefined ? "" : `, ${c.num_members} members`
-      }${c.is_member === false ? ", bot not a member" : ""}${c.topic ? ` — ${c.topic}` : ""}`
-    );
+  async handler({ limit, cursor, types }, { deps }) {
+    // The same cached listing the name lookups use: one conversations.list per token.
+    const listing = await deps.directory.listing(normalizeTypes(types));
+    const page = pageOf(listing.value, limit, cursor);
+    const partners = page.items.flatMap((c) => (c.is_im && c.user ? [c.user] : []));
+    const names = await deps.directory.userNames(partners);
+    const channels = page.items.map((c) => toChannel(c, names));
+    const stale = asOf(listing.ageSeconds, deps.now());
     return {
-      structured: {
-        channels: value.items,
-        next_cursor: value.next_cursor,
-        cached,
-        cache_age_seconds: ageSeconds,
-      },
-      text: `${value.items.length} channels:\n${lines.join("\n")}${moreLine(value.next_cursor)}`,
+      structured: { channels, ...present("next_cursor", page.next_cursor), ...stale },
+      text: `${channels.length} conversations:\n${channels.map(channelLine).join("\n")}${
+        moreLine(page.next_cursor)
+      }${asOfLine(stale)}`,
     };
   },
 });
 
-const historyOutput = z.object({
-  channel_id: z.string(),
-  messages: z.array(messageSchema),
-  next_cursor: z.string().optional(),
-  ...cacheInfoSchema,
-});
+/** The fields of a result listing messages of one conversation. */
+const messagesShape = {
+  channel_id: z.string().describe("The conversation's ID"),
+  timezone: timezoneSchema,
+  days: z.array(daySchema).describe("Messages grouped by UTC day"),
+  users: usersSchema,
+  next_cursor: z.string().optional().describe("Pass as cursor for the next page"),
+  as_of: asOfSchema,
+};
 
-function historyResult(
+/** Reads one page of messages through the cache, with the names its rows need. */
+function messagePage(
+  deps: ToolDeps,
+  request: { method: string; query: string; params: Record<string, unknown>; channel: string },
+  signal: AbortSignal,
+): Promise<CacheResult<Page<LeanMessage>>> {
+  return cachedPage<LeanMessage, RawMessage>(deps, {
+    method: request.method,
+    key: cacheKeys.readPage(request.method, request.query),
+    params: request.params,
+    listKey: "messages",
+    tags: [cacheTags.history(request.channel)],
+    pick: toLean,
+    names: (raw, items) => namesFor(raw, items, deps.directory),
+    signal,
+  });
+}
+
+/** A page of messages as the model sees it, and its text under `heading`. */
+function messagesResult(
   channel: string,
-  page: { value: Page<Message>; cached: boolean; ageSeconds: number },
-  heading: string,
+  page: CacheResult<Page<LeanMessage>>,
+  options: { heading: string; now: number; threadTs?: string },
 ) {
-  const messages = page.value.items;
+  const { days, users } = messageDays(page.value.items, page.value.names ?? {}, options);
+  const stale = asOf(page.ageSeconds, options.now);
   return {
     structured: {
       channel_id: channel,
-      messages,
-      next_cursor: page.value.next_cursor,
-      cached: page.cached,
-      cache_age_seconds: page.ageSeconds,
+      timezone: "UTC" as const,
+      days,
+      users,
+      ...present("next_cursor", page.value.next_cursor),
+      ...stale,
     },
-    text: `${heading} (${messages.length}):\n${messages.map(formatMessage).join("\n")}${
+    text: `${options.heading} (UTC):\n${formatDays(days)}${formatUsers(users)}${
       moreLine(page.value.next_cursor)
-    }`,
+    }${asOfLine(stale)}`,
   };
 }
 
@@ -124,30 +210,34 @@ export const getChannelHistory = defineTool({
   name: "slack_get_channel_history",
   title: "Read channel history",
   description:
-    "Read recent messages of a channel, newest first, with author names, reply and reaction counts. Use oldest/latest (Slack timestamps or unix seconds) to pick a time range and cursor to page back. Read a thread's replies with slack_get_thread_replies.",
+    "Read recent messages of a channel, newest first: one row per message [ts, time, author, text, details], grouped by day, with reply counts, reactions, files and edits. Use oldest/latest (a ts, unix seconds or a time like 2026-11-25 14:00) to pick a range and cursor to page back. A message's ts is its ID: read its thread with slack_get_thread_replies.",
   input: z.object({
     channel_id: channelParam,
     limit: z.number().int().min(1).max(200).default(20).describe("Messages per page (max 200)"),
-    oldest: z.string().optional().describe("Only messages after this Slack timestamp / unix time"),
-    latest: z.string().optional().describe("Only messages before this Slack timestamp / unix time"),
+    oldest: timeParam("Only messages after this: a ts, unix seconds or a UTC time"),
+    latest: timeParam("Only messages before this: a ts, unix seconds or a UTC time"),
     cursor: cursorParam,
   }),
-  output: historyOutput,
+  output: z.object(messagesShape),
   annotations: readOnly,
   slack: uses(conversationLookup, messageReading, { methods: ["conversations.history"], bot: [] }),
   channelArgument: "channel_id",
-  async handler({ channel_id: channel, limit, oldest, latest, cursor }, { deps, signal }) {
-    const page = await cachedPage(deps, {
-      method: "conversations.history",
-      key: `history:${channel}:${limit}:${oldest ?? ""}:${latest ?? ""}:${cursor ?? ""}`,
-      params: { channel, limit, oldest, latest, cursor },
-      listKey: "messages",
-      tags: [cacheTags.history(channel)],
-      pick: toMessage,
-      signal,
-      complete: (messages) => withNames(messages, deps.directory),
+  async handler(args, { deps, signal }) {
+    const oldest = toSlackTs(args.oldest, "oldest");
+    const latest = toSlackTs(args.latest, "latest");
+    const { limit, cursor } = args;
+    return await deps.directory.retryAsName("channel", args.channel_id, async (channel) => {
+      const page = await messagePage(deps, {
+        method: "conversations.history",
+        query: `${channel}:${limit}:${oldest ?? ""}:${latest ?? ""}:${cursor ?? ""}`,
+        params: { channel, limit, oldest, latest, cursor },
+        channel,
+      }, signal);
+      return messagesResult(channel, page, {
+        heading: `${channel}, newest first`,
+        now: deps.now(),
+      });
     });
-    return historyResult(channel, page, `Messages in ${channel}, newest first`);
   },
 });
 
@@ -156,53 +246,73 @@ export const getThreadReplies = defineTool({
   name: "slack_get_thread_replies",
   title: "Read a thread",
   description:
-    "Read a thread: its parent message first, then every reply oldest first. thread_ts is the parent message's ts (from slack_get_channel_history).",
+    "Read a thread: its parent message first, then every reply oldest first, as rows [ts, time, author, text, details] grouped by day. thread_ts is the parent message's ts (from slack_get_channel_history).",
   input: z.object({
     channel_id: channelParam,
     thread_ts: tsParam("ts of the thread's parent message, e.g. 1732546800.000100"),
     cursor: cursorParam,
   }),
-  output: historyOutput,
+  output: z.object(messagesShape),
   annotations: readOnly,
   slack: uses(conversationLookup, messageReading, { methods: ["conversations.replies"], bot: [] }),
   channelArgument: "channel_id",
-  async handler({ channel_id: channel, thread_ts, cursor }, { deps, signal }) {
-    const page = await cachedPage(deps, {
-      method: "conversations.replies",
-      key: `replies:${channel}:${thread_ts}:${cursor ?? ""}`,
-      params: { channel, ts: thread_ts, limit: 200, cursor },
-      listKey: "messages",
-      tags: [cacheTags.history(channel)],
-      pick: toMessage,
-      signal,
-      complete: (messages) => withNames(messages, deps.directory),
+  async handler({ channel_id, thread_ts, cursor }, { deps, signal }) {
+    return await deps.directory.retryAsName("channel", channel_id, async (channel) => {
+      const page = await messagePage(deps, {
+        method: "conversations.replies",
+        query: `${channel}:${thread_ts}:${cursor ?? ""}`,
+        params: { channel, ts: thread_ts, limit: 200, cursor },
+        channel,
+      }, signal);
+      return messagesResult(channel, page, {
+        heading: `${channel} thread, oldest first`,
+        now: deps.now(),
+        threadTs: thread_ts,
+      });
     });
-    return historyResult(channel, page, `Thread ${thread_ts} in ${channel}`);
   },
 });
 
 const userSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  display_name: z.string(),
-  real_name: z.string().optional(),
-  title: z.string().optional(),
-  is_bot: z.boolean(),
-  deleted: z.boolean(),
-  tz: z.string().optional(),
+  id: z.string().describe("User ID, for the other tools"),
+  name: z.string().describe("Handle (@name)"),
+  display_name: z.string().optional().describe("Display name, when it differs from the handle"),
+  real_name: z.string().optional().describe("Full name, when it differs from both"),
+  title: z.string().optional().describe("Job title"),
+  tz: z.string().optional().describe("IANA time zone"),
+  is_bot: z.literal(true).optional().describe("Present for bot users"),
+  deleted: z.literal(true).optional().describe("Present for deactivated accounts"),
 });
 
-function toUser(u: SlackUser): z.infer<typeof userSchema> {
+type User = z.infer<typeof userSchema>;
+
+function toUser(u: SlackUser): User {
+  const display = u.profile.display_name || undefined;
+  const real = u.profile.real_name || u.real_name || undefined;
   return {
     id: u.id,
     name: u.name,
-    display_name: displayName(u),
-    real_name: u.profile.real_name || u.real_name || undefined,
-    title: u.profile.title || undefined,
-    is_bot: u.is_bot,
-    deleted: u.deleted,
-    tz: u.tz,
+    ...present("display_name", display === u.name ? undefined : display),
+    ...present("real_name", real === u.name || real === display ? undefined : real),
+    ...present("title", u.profile.title),
+    ...present("tz", u.tz),
+    ...(u.is_bot && { is_bot: true as const }),
+    ...(u.deleted && { deleted: true as const }),
   };
+}
+
+/** `Alice Chen @alice U0ALICE01, VP Engineering, America/Los_Angeles`. */
+function userLine(u: User): string {
+  const names = [u.display_name, u.real_name].filter(Boolean).join(" / ");
+  const facts = [
+    u.title,
+    u.tz,
+    u.is_bot && "bot",
+    u.deleted && "deactivated",
+  ].filter(Boolean);
+  return `${names ? `${names} ` : ""}@${u.name} ${u.id}${
+    facts.length ? `, ${facts.join(", ")}` : ""
+  }`;
 }
 
 /** `slack_get_users`. */
@@ -210,40 +320,34 @@ export const getUsers = defineTool({
   name: "slack_get_users",
   title: "List users",
   description:
-    "List workspace members with ID, @handle, display name, title and time zone. Paged: pass next_cursor back as cursor.",
+    "List workspace members with ID, @handle, names, title and time zone. Paged: pass next_cursor back as cursor.",
   input: z.object({
     limit: z.number().int().min(1).max(200).default(100).describe("Users per page (max 200)"),
     cursor: cursorParam,
   }),
   output: z.object({
     users: z.array(userSchema),
-    next_cursor: z.string().optional(),
-    ...cacheInfoSchema,
+    next_cursor: z.string().optional().describe("Pass as cursor for the next page"),
+    as_of: asOfSchema,
   }),
   annotations: readOnly,
   slack: { methods: ["users.list"], bot: ["users:read"] },
   async handler({ limit, cursor }, { deps, signal }) {
-    const { value, cached, ageSeconds } = await cachedPage(deps, {
+    const page = await cachedPage(deps, {
       method: "users.list",
-      key: `users:${limit}:${cursor ?? ""}`,
+      key: cacheKeys.readPage("users.list", `${limit}:${cursor ?? ""}`),
       params: { limit, cursor },
       listKey: "members",
       pick: toUser,
       signal,
     });
-    const lines = value.items.map((u) =>
-      `${u.display_name} @${u.name} ${u.id}${u.title ? ` — ${u.title}` : ""}${
-        u.is_bot ? " (bot)" : ""
-      }${u.deleted ? " (deactivated)" : ""}`
-    );
+    const { items, next_cursor } = page.value;
+    const stale = asOf(page.ageSeconds, deps.now());
     return {
-      structured: {
-        users: value.items,
-        next_cursor: value.next_cursor,
-        cached,
-        cache_age_seconds: ageSeconds,
-      },
-      text: `${value.items.length} users:\n${lines.join("\n")}${moreLine(value.next_cursor)}`,
+      structured: { users: items, ...present("next_cursor", next_cursor), ...stale },
+      text: `${items.length} users:\n${items.map(userLine).join("\n")}${moreLine(next_cursor)}${
+        asOfLine(stale)
+      }`,
     };
   },
 });
@@ -253,63 +357,73 @@ export const getUserProfile = defineTool({
   name: "slack_get_user_profile",
   title: "Get a user's profile",
   description:
-    "Get one user's profile: names, title, email, phone, status and time zone. Accepts a user ID (U…) or @handle.",
-  input: z.object({ user_id: z.string().min(1).describe("User ID (U…) or @handle") }),
-  output: z.object({
-    ...userSchema.shape,
-    email: z.string().optional(),
-    phone: z.string().optional(),
-    status: z.string().optional(),
+    "Get one person's profile: names, title, email, phone, status and time zone. Accepts a user ID (U… or W…) or @handle; bots (B…) have no profile.",
+  input: z.object({ user_id: z.string().min(1).describe("User ID (U… or W…) or @handle") }),
+  output: userSchema.extend({
+    email: z.string().optional().describe("Email, when visible to the app"),
+    phone: z.string().optional().describe("Phone, when set"),
+    status: z.string().optional().describe("Status emoji and text, when set"),
   }),
   annotations: readOnly,
   slack: { methods: ["users.info", "users.list"], bot: ["users:read", "users:read.email"] },
   async handler({ user_id }, { deps }) {
-    const user = await deps.directory.user(await deps.directory.userId(user_id));
+    if (isBotId(user_id)) {
+      throw new ToolError(
+        `${user_id.trim()} is a bot ID (B…), not a user: bots post messages but have no user profile. The name a bot posts under is in the users map of the history that showed it.`,
+      );
+    }
+    const id = await deps.directory.userId(user_id);
+    const user = await deps.directory.retryAsName("user", id, deps.directory.user);
     const p = user.profile;
     const status = [p.status_emoji, p.status_text].filter(Boolean).join(" ") || undefined;
     const profile = {
       ...toUser(user),
-      email: p.email || undefined,
-      phone: p.phone || undefined,
-      status,
+      ...present("email", p.email),
+      ...present("phone", p.phone),
+      ...present("status", status),
     };
     const text = [
-      `${profile.display_name} (@${profile.name}, ${profile.id})`,
+      `@${profile.name} ${profile.id}${profile.display_name ? ` (${profile.display_name})` : ""}`,
       profile.real_name && `Name: ${profile.real_name}`,
       profile.title && `Title: ${profile.title}`,
       profile.email && `Email: ${profile.email}`,
       profile.phone && `Phone: ${profile.phone}`,
       status && `Status: ${status}`,
       profile.tz && `Time zone: ${profile.tz}`,
+      profile.is_bot && "Bot user",
+      profile.deleted && "Deactivated",
     ].filter(Boolean).join("\n");
     return { structured: profile, text };
   },
 });
 
-interface SearchMatch extends SlackMessage {
-  channel: { id: string; name: string };
-  permalink: string;
+interface SearchMatch extends RawMessage {
+  channel: { id: string; name?: string };
 }
+
+/** One search match: `[channel, ts, time, user, text, details?]`. */
+const searchRowSchema = z.array(z.union([z.string(), detailsSchema])).min(5).max(6).describe(
+  "[channel, ts, time, user, text, details?]: channel is #name (ID in channels) or the ID of a DM; time YYYY-MM-DD HH:MM UTC; user the author's name (ID in users); text with mentions as @name",
+);
 
 /** `slack_search_messages`. */
 export const searchMessages = defineTool({
   name: "slack_search_messages",
   title: "Search messages",
   description:
-    'Search messages across the workspace with Slack\'s search syntax (in:#channel, from:@user, before:/after:YYYY-MM-DD, "exact phrase"). Needs SLACK_USER_TOKEN (a xoxp- user token): Slack refuses search to bot tokens.',
+    'Search messages across the workspace with Slack\'s search syntax (in:#channel, from:@user, before:/after:YYYY-MM-DD, "exact phrase"); one row per match [channel, ts, time, author, text, details]. Needs SLACK_USER_TOKEN (a xoxp- user token): Slack refuses search to bot tokens.',
   input: z.object({
     query: z.string().min(1).describe("Search query, e.g. `deploy in:#engineering from:@alice`"),
     count: z.number().int().min(1).max(100).default(20).describe("Results (max 100)"),
     sort: z.enum(["score", "timestamp"]).default("score").describe("Best match or newest first"),
   }),
   output: z.object({
-    total: z.number().int(),
-    matches: z.array(messageSchema.extend({
-      channel_id: z.string(),
-      channel_name: z.string(),
-      permalink: z.string(),
-    })),
-    ...cacheInfoSchema,
+    total: z.number().int().describe("Matches in all; more than shown when over count"),
+    timezone: timezoneSchema,
+    matches: z.array(searchRowSchema),
+    channels: z.record(z.string(), z.string()).describe("Channel ID → name of the matches"),
+    users: usersSchema,
+    as_of: asOfSchema,
   }),
   annotations: readOnly,
   slack: uses(messageReading, { methods: ["search.messages"], bot: [], user: ["search:read"] }),
@@ -319,29 +433,47 @@ export const searchMessages = defineTool({
         "Search needs a user token: set SLACK_USER_TOKEN (xoxp-…, scope search:read) and restart. Slack refuses search.messages to bot tokens.",
       );
     }
-    const { value, cached, ageSeconds } = await deps.cache.getOrLoad(
-      `search:${sort}:${count}:${query}`,
+    const { value, ageSeconds } = await deps.cache.getOrLoad(
+      cacheKeys.readPage("search.messages", `${sort}:${count}:${query}`),
       async () => {
         const result = await deps.slack.call<
           SlackResponse & { messages: { total: number; matches: SearchMatch[] } }
         >("search.messages", { query, count, sort }, { token: "user", signal });
+        const raw = result.messages.matches;
+        const items = raw.map(toLean);
         return {
           total: result.messages.total,
-          matches: result.messages.matches.map((m) => ({
-            ...toMessage(m),
-            channel_id: m.channel.id,
-            channel_name: m.channel.name,
-            permalink: m.permalink,
-          })),
+          items,
+          channels: raw.map((m) => [m.channel.id, m.channel.name] as const),
+          names: await namesFor(raw, items, deps.directory),
         };
       },
     );
-    const matches = await withNames(value.matches, deps.directory) as typeof value.matches;
+    const { rows, users } = messageRows(value.items, value.names);
+    const channels: Record<string, string> = {};
+    const matches = rows.map((row, i): MessageRow | [string, ...MessageRow] => {
+      const [id, name] = value.channels[i];
+      if (name) channels[id] = name;
+      return [name ? `#${name}` : id, ...row];
+    });
+    const stale = asOf(ageSeconds, deps.now());
+    const lines = matches.map(([channel, ...row]) => `${channel} ${formatRow(row as MessageRow)}`);
     return {
-      structured: { total: value.total, matches, cached, cache_age_seconds: ageSeconds },
+      structured: {
+        total: value.total,
+        timezone: "UTC" as const,
+        matches,
+        channels,
+        users,
+        ...stale,
+      },
       text: `${value.total} matches for "${query}"${
         value.total > matches.length ? `, showing ${matches.length}` : ""
-      }:\n${matches.map((m) => `#${m.channel_name} ${formatMessage(m)}`).join("\n")}`,
+      } (times UTC):\n${lines.join("\n")}${formatUsers(users)}${
+        Object.keys(channels).length
+          ? `\nChannels: ${Object.entries(channels).map(([id, n]) => `#${n} ${id}`).join(", ")}`
+          : ""
+      }${asOfLine(stale)}`,
     };
   },
 });

@@ -1,16 +1,24 @@
 /**
  * Write tools: post, reply, react, edit, delete, schedule, and channel
- * creation, invites and topics. `server.ts` hides them in read-only mode and
+ * creation, invites and topics. The pipeline hides them in read-only mode and
  * applies the `SLACK_WRITE_CHANNELS` allowlist through `channelArgument`; each
  * handler checks what Slack would refuse before calling it and drops the
- * cached reads its write makes stale.
+ * cached reads its write makes stale. Results follow `../format.ts`: only
+ * what the write produced, nothing the caller already said.
  * @module
  */
 import { conversationLookup, uses } from "./slack_use.ts";
 import { z } from "zod";
-import { defineTool, type ToolAnnotations, type ToolDeps, ToolError } from "../tool.ts";
+import {
+  defineTool,
+  type ToolAnnotations,
+  type ToolContext,
+  type ToolDeps,
+  ToolError,
+} from "../tool.ts";
 import { channelParam, parseTime, tsParam } from "../params.ts";
-import { tsToIso } from "../format.ts";
+import { formatInstant, present } from "../format.ts";
+import { isBotId } from "../../slack/directory.ts";
 import type { SlackChannel, SlackResponse } from "../../slack/types.ts";
 import { SlackApiError } from "../../slack/errors.ts";
 import { cacheTags } from "../../store/keys.ts";
@@ -94,12 +102,43 @@ async function permalinkOf(
   }
 }
 
+/**
+ * Runs a write on `channel`. When Slack answers `channel_not_found` for an
+ * ID-looking value that is also a channel's name (`2024` for `#2024`), the
+ * write goes to that channel instead, if `SLACK_WRITE_CHANNELS` allows it.
+ */
+async function onChannel<T>(
+  { deps, policy }: ToolContext,
+  tool: string,
+  channel: string,
+  use: (channel: string) => Promise<T>,
+): Promise<T> {
+  return await deps.directory.retryAsName("channel", channel, async (id) => {
+    if (id !== channel && policy.writeChannels.length > 0) {
+      // The allowlist may name the channel the same way (`2024`), so its names count too.
+      const name = (await deps.directory.channels()).find((c) => c.id === id)?.name;
+      const allowed = await Promise.all(
+        policy.writeChannels.map((c) => deps.directory.channelId(c).catch(() => c)),
+      );
+      const named = policy.writeChannels.some((c) => c.replace(/^#/, "").toLowerCase() === name);
+      if (!allowed.includes(id) && !named) {
+        throw new ToolError(
+          `${tool} may not write to ${id}: SLACK_WRITE_CHANNELS allows only ${
+            policy.writeChannels.join(", ")
+          }.`,
+        );
+      }
+    }
+    return await use(id);
+  });
+}
+
 function linkSuffix(permalink: string | undefined): string {
   return permalink ? `: ${permalink}` : "";
 }
 
 const messageOutput = z.object({
-  channel_id: z.string(),
+  channel_id: z.string().describe("The conversation's ID"),
   ts: z.string().describe("The message's ts: its ID for replies, reactions, edits and deletion"),
   thread_ts: z.string().optional().describe("The thread's parent ts, for replies"),
   permalink: z.string().optional().describe("Link to the message in Slack"),
@@ -126,8 +165,8 @@ async function sendMessage(
   return {
     channel_id: channel,
     ts,
-    thread_ts: params.thread_ts,
-    permalink: await permalinkOf(deps, channel, ts, signal),
+    ...present("thread_ts", params.thread_ts),
+    ...present("permalink", await permalinkOf(deps, channel, ts, signal)),
   };
 }
 
@@ -150,13 +189,17 @@ export const postMessage = defineTool({
     bot: ["chat:write"],
   }),
   channelArgument: "channel_id",
-  async handler({ channel_id, text }, { deps, signal }) {
+  async handler({ channel_id, text }, context) {
     // The pipeline resolved it, falling back to SLACK_CHANNEL_ID.
-    const channel = channel_id!;
-    const posted = await sendMessage(deps, { channel, text }, signal);
+    const posted = await onChannel(
+      context,
+      "slack_post_message",
+      channel_id!,
+      (channel) => sendMessage(context.deps, { channel, text }, context.signal),
+    );
     return {
       structured: posted,
-      text: `Posted message ${posted.ts} in ${channel}${linkSuffix(posted.permalink)}`,
+      text: `Posted message ${posted.ts} in ${posted.channel_id}${linkSuffix(posted.permalink)}`,
     };
   },
 });
@@ -175,23 +218,33 @@ export const replyToThread = defineTool({
       "Also send the reply to the channel (Slack's reply_broadcast)",
     ),
   }),
-  output: messageOutput.extend({ broadcast: z.boolean() }),
+  output: messageOutput.extend({
+    broadcast: z.literal(true).optional().describe(
+      "Present when the reply was also sent to the channel",
+    ),
+  }),
   annotations: writeHints(),
   slack: uses(conversationLookup, {
     methods: ["chat.postMessage", "chat.getPermalink"],
     bot: ["chat:write"],
   }),
   channelArgument: "channel_id",
-  async handler({ channel_id: channel, thread_ts, text, broadcast }, { deps, signal }) {
-    const posted = await sendMessage(deps, {
-      channel,
-      text,
-      thread_ts,
-      reply_broadcast: broadcast || undefined,
-    }, signal);
+  async handler({ channel_id, thread_ts, text, broadcast }, context) {
+    const posted = await onChannel(
+      context,
+      "slack_reply_to_thread",
+      channel_id,
+      (channel) =>
+        sendMessage(context.deps, {
+          channel,
+          text,
+          thread_ts,
+          reply_broadcast: broadcast || undefined,
+        }, context.signal),
+    );
     return {
-      structured: { ...posted, broadcast },
-      text: `Replied ${posted.ts} in thread ${thread_ts} of ${channel}${
+      structured: { ...posted, ...(broadcast && { broadcast: true as const }) },
+      text: `Replied ${posted.ts} in thread ${thread_ts} of ${posted.channel_id}${
         broadcast ? " (also sent to the channel)" : ""
       }${linkSuffix(posted.permalink)}`,
     };
@@ -205,9 +258,9 @@ const reactionParam = z.string()
   .describe("Emoji name, with or without colons: thumbsup or :thumbsup:");
 
 const reactionOutput = z.object({
-  channel_id: z.string(),
-  ts: z.string(),
-  reaction: z.string(),
+  channel_id: z.string().describe("The conversation's ID"),
+  ts: z.string().describe("The message's ts"),
+  reaction: z.string().describe("The emoji name"),
   changed: z.boolean().describe(
     "False when the message already was in the requested state; nothing was changed",
   ),
@@ -238,19 +291,22 @@ function reactionTool(spec: {
     annotations: writeHints({ destructive: spec.destructive, idempotent: true }),
     slack: uses(conversationLookup, { methods: [spec.method], bot: ["reactions:write"] }),
     channelArgument: "channel_id",
-    async handler({ channel_id: channel, timestamp, reaction }, { deps, signal }) {
-      let changed = true;
-      try {
-        await write(deps, {
-          method: spec.method,
-          params: { channel, timestamp, name: reaction },
-          invalidates: [cacheTags.history(channel)],
-          signal,
-        });
-      } catch (error) {
-        if (!(error instanceof SlackApiError && error.code === spec.unchanged)) throw error;
-        changed = false;
-      }
+    async handler({ channel_id, timestamp, reaction }, context) {
+      const { deps, signal } = context;
+      const { channel, changed } = await onChannel(context, spec.name, channel_id, async (id) => {
+        try {
+          await write(deps, {
+            method: spec.method,
+            params: { channel: id, timestamp, name: reaction },
+            invalidates: [cacheTags.history(id)],
+            signal,
+          });
+          return { channel: id, changed: true };
+        } catch (error) {
+          if (!(error instanceof SlackApiError && error.code === spec.unchanged)) throw error;
+          return { channel: id, changed: false };
+        }
+      });
       const where = `message ${timestamp} in ${channel}`;
       return {
         structured: { channel_id: channel, ts: timestamp, reaction, changed },
@@ -306,16 +362,20 @@ export const updateMessage = defineTool({
     bot: ["chat:write"],
   }),
   channelArgument: "channel_id",
-  async handler({ channel_id: channel, ts, text }, { deps, signal }) {
-    await write(deps, {
-      method: "chat.update",
-      params: { channel, ts, text },
-      invalidates: [cacheTags.history(channel)],
-      signal,
+  async handler({ channel_id, ts, text }, context) {
+    const { deps, signal } = context;
+    const channel = await onChannel(context, "slack_update_message", channel_id, async (id) => {
+      await write(deps, {
+        method: "chat.update",
+        params: { channel: id, ts, text },
+        invalidates: [cacheTags.history(id)],
+        signal,
+      });
+      return id;
     });
     const permalink = await permalinkOf(deps, channel, ts, signal);
     return {
-      structured: { channel_id: channel, ts, permalink },
+      structured: { channel_id: channel, ts, ...present("permalink", permalink) },
       text: `Updated message ${ts} in ${channel}${linkSuffix(permalink)}`,
     };
   },
@@ -331,16 +391,22 @@ export const deleteMessage = defineTool({
     channel_id: channelParam,
     ts: tsParam("ts of the bot's message, e.g. 1732546800.000100"),
   }),
-  output: z.object({ channel_id: z.string(), ts: z.string() }),
+  output: z.object({
+    channel_id: z.string().describe("The conversation's ID"),
+    ts: z.string().describe("The deleted message's ts"),
+  }),
   annotations: writeHints({ destructive: true }),
   slack: uses(conversationLookup, { methods: ["chat.delete"], bot: ["chat:write"] }),
   channelArgument: "channel_id",
-  async handler({ channel_id: channel, ts }, { deps, signal }) {
-    await write(deps, {
-      method: "chat.delete",
-      params: { channel, ts },
-      invalidates: [cacheTags.history(channel)],
-      signal,
+  async handler({ channel_id, ts }, context) {
+    const channel = await onChannel(context, "slack_delete_message", channel_id, async (id) => {
+      await write(context.deps, {
+        method: "chat.delete",
+        params: { channel: id, ts },
+        invalidates: [cacheTags.history(id)],
+        signal: context.signal,
+      });
+      return id;
     });
     return {
       structured: { channel_id: channel, ts },
@@ -353,18 +419,16 @@ export const deleteMessage = defineTool({
 function checkPostAt(postAt: number, nowMs: number) {
   const now = Math.floor(nowMs / 1000);
   const latest = now + maxScheduleDays * 86_400;
-  const when = new Date(postAt * 1000).toISOString();
+  const when = formatInstant(postAt);
   if (postAt <= now) {
     throw new ToolError(
-      `post_at ${when} is not in the future (now is ${
-        new Date(now * 1000).toISOString()
-      }): pick a later time.`,
+      `post_at ${when} is not in the future (now is ${formatInstant(now)}): pick a later time.`,
     );
   }
   if (postAt > latest) {
     throw new ToolError(
       `post_at ${when} is more than ${maxScheduleDays} days ahead, Slack's scheduling limit: pick a time before ${
-        new Date(latest * 1000).toISOString()
+        formatInstant(latest)
       }.`,
     );
   }
@@ -375,7 +439,7 @@ export const scheduleMessage = defineTool({
   name: "slack_schedule_message",
   title: "Schedule a message",
   description:
-    "Schedule a message from the bot for a future time, up to 120 days ahead. post_at is unix seconds or an ISO 8601 time (without an offset it is read as UTC).",
+    "Schedule a message from the bot for a future time, up to 120 days ahead. post_at is unix seconds, an ISO 8601 time or `YYYY-MM-DD HH:MM` (without an offset it is read as UTC).",
   input: z.object({
     channel_id: channelParam,
     text: textParam,
@@ -384,36 +448,37 @@ export const scheduleMessage = defineTool({
     ),
   }),
   output: z.object({
-    channel_id: z.string(),
+    channel_id: z.string().describe("The conversation's ID"),
     scheduled_message_id: z.string().describe("Slack's ID of the scheduled message"),
-    post_at: z.number().int().describe("Unix seconds"),
-    post_at_time: z.string().describe("ISO 8601 time (UTC)"),
+    post_at: z.string().describe("When it will be posted: YYYY-MM-DD HH:MM:SS UTC"),
   }),
   annotations: writeHints(),
   slack: uses(conversationLookup, { methods: ["chat.scheduleMessage"], bot: ["chat:write"] }),
   channelArgument: "channel_id",
-  async handler({ channel_id: channel, text, post_at }, { deps, signal }) {
+  async handler({ channel_id, text, post_at }, context) {
     const postAt = Math.floor(parseTime(post_at, "post_at"));
-    checkPostAt(postAt, deps.now());
-    // Nothing to invalidate: the message joins the history only when posted.
-    const result = await write<SlackResponse & { scheduled_message_id: string; post_at: number }>(
-      deps,
-      {
+    checkPostAt(postAt, context.deps.now());
+    type Scheduled = SlackResponse & {
+      channel: string;
+      scheduled_message_id: string;
+      post_at: number;
+    };
+    const result = await onChannel(context, "slack_schedule_message", channel_id, (channel) =>
+      // Nothing to invalidate: the message joins the history only when posted.
+      write<Scheduled>(context.deps, {
         method: "chat.scheduleMessage",
         params: { channel, text, post_at: postAt },
         invalidates: [],
-        signal,
-      },
-    );
-    const time = tsToIso(String(result.post_at));
+        signal: context.signal,
+      }).then((scheduled) => ({ ...scheduled, channel })));
+    const time = formatInstant(result.post_at);
     return {
       structured: {
-        channel_id: channel,
+        channel_id: result.channel,
         scheduled_message_id: result.scheduled_message_id,
-        post_at: result.post_at,
-        post_at_time: time,
+        post_at: time,
       },
-      text: `Scheduled message ${result.scheduled_message_id} in ${channel} for ${time}`,
+      text: `Scheduled message ${result.scheduled_message_id} in ${result.channel} for ${time}`,
     };
   },
 });
@@ -455,7 +520,11 @@ export const createChannel = defineTool({
     name: z.string().min(1).describe("Channel name, e.g. project-x"),
     is_private: z.boolean().default(false).describe("Create a private channel"),
   }),
-  output: z.object({ channel_id: z.string(), name: z.string(), is_private: z.boolean() }),
+  output: z.object({
+    channel_id: z.string().describe("The new channel's ID"),
+    name: z.string().describe("Its name, as Slack stored it"),
+    is_private: z.literal(true).optional().describe("Present when the channel is private"),
+  }),
   annotations: writeHints(),
   slack: { methods: ["conversations.create"], bot: ["channels:manage", "groups:write"] },
   async handler({ name, is_private }, { deps, policy, signal }) {
@@ -468,7 +537,11 @@ export const createChannel = defineTool({
       signal,
     });
     return {
-      structured: { channel_id: channel.id, name: channel.name, is_private: channel.is_private },
+      structured: {
+        channel_id: channel.id,
+        name: channel.name,
+        ...(channel.is_private && { is_private: true as const }),
+      },
       text: `Created ${
         channel.is_private ? "private " : ""
       }channel #${channel.name} (${channel.id})`,
@@ -482,6 +555,14 @@ async function userIds(deps: ToolDeps, input: string | string[]): Promise<string
     .map((entry) => entry.trim()).filter(Boolean);
   if (entries.length === 0) {
     throw new ToolError("user_ids names no users: pass user IDs (U…) or @handles.");
+  }
+  const bots = entries.filter(isBotId);
+  if (bots.length > 0) {
+    throw new ToolError(
+      `${bots.join(", ")} ${
+        bots.length === 1 ? "is a bot ID" : "are bot IDs"
+      } (B…), not users: a bot joins a channel as its bot user, whose ID starts with U.`,
+    );
   }
   const ids = await Promise.all(entries.map((entry) => deps.directory.userId(entry)));
   return [...new Set(ids)];
@@ -499,7 +580,10 @@ export const inviteToChannel = defineTool({
       'Users to invite: ["U0123ABCD", "@alice"] or "U0123ABCD,@alice"',
     ),
   }),
-  output: z.object({ channel_id: z.string(), user_ids: z.array(z.string()) }),
+  output: z.object({
+    channel_id: z.string().describe("The conversation's ID"),
+    user_ids: z.array(z.string()).describe("The user IDs invited"),
+  }),
   // Inviting members again changes nothing (Slack answers already_in_channel).
   annotations: writeHints({ idempotent: true }),
   slack: uses(conversationLookup, {
@@ -507,14 +591,17 @@ export const inviteToChannel = defineTool({
     bot: ["channels:manage", "groups:write"],
   }),
   channelArgument: "channel_id",
-  async handler({ channel_id: channel, user_ids }, { deps, signal }) {
-    const users = await userIds(deps, user_ids);
-    await write(deps, {
-      method: "conversations.invite",
-      params: { channel, users: users.join(",") },
-      // Member counts change, and Slack posts a join message per user.
-      invalidates: [cacheTags.channels, cacheTags.history(channel)],
-      signal,
+  async handler({ channel_id, user_ids }, context) {
+    const users = await userIds(context.deps, user_ids);
+    const channel = await onChannel(context, "slack_invite_to_channel", channel_id, async (id) => {
+      await write(context.deps, {
+        method: "conversations.invite",
+        params: { channel: id, users: users.join(",") },
+        // Member counts change, and Slack posts a join message per user.
+        invalidates: [cacheTags.channels, cacheTags.history(id)],
+        signal: context.signal,
+      });
+      return id;
     });
     return {
       structured: { channel_id: channel, user_ids: users },
@@ -538,20 +625,26 @@ export const setChannelTopic = defineTool({
         } characters, over Slack's ${maxTopicLength}-character limit: shorten it`,
     }).describe("The new topic (plain text, at most 250 characters)"),
   }),
-  output: z.object({ channel_id: z.string(), topic: z.string() }),
+  output: z.object({
+    channel_id: z.string().describe("The conversation's ID"),
+    topic: z.string().describe("The topic now set; empty when cleared"),
+  }),
   annotations: writeHints({ destructive: true, idempotent: true }),
   slack: uses(conversationLookup, {
     methods: ["conversations.setTopic"],
     bot: ["channels:manage", "groups:write"],
   }),
   channelArgument: "channel_id",
-  async handler({ channel_id: channel, topic }, { deps, signal }) {
-    await write(deps, {
-      method: "conversations.setTopic",
-      params: { channel, topic },
-      // The topic is in the channel list, and Slack posts a channel_topic message.
-      invalidates: [cacheTags.channels, cacheTags.history(channel)],
-      signal,
+  async handler({ channel_id, topic }, context) {
+    const channel = await onChannel(context, "slack_set_channel_topic", channel_id, async (id) => {
+      await write(context.deps, {
+        method: "conversations.setTopic",
+        params: { channel: id, topic },
+        // The topic is in the channel list, and Slack posts a channel_topic message.
+        invalidates: [cacheTags.channels, cacheTags.history(id)],
+        signal: context.signal,
+      });
+      return id;
     });
     return {
       structured: { channel_id: channel, topic },
