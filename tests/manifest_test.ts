@@ -15,7 +15,7 @@ Deno.test("every tool declares the Slack methods it calls and the scopes they ne
   }
 });
 
-Deno.test("the manifest asks for every scope the tools and events need, and search as a user scope", () => {
+Deno.test("the manifest asks for every scope the tools and events need, and a person's (search, unreads, read cursor) as user scopes", () => {
   const { manifest } = buildManifest({ tools });
   const bot = manifest.oauth_config.scopes.bot;
   for (const tool of tools) {
@@ -24,7 +24,22 @@ Deno.test("the manifest asks for every scope the tools and events need, and sear
     }
   }
   for (const scope of Object.values(botEventScopes).flat()) assert.ok(bot.includes(scope), scope);
-  assert.deepEqual(manifest.oauth_config.scopes.user, ["search:read"]);
+  const user = manifest.oauth_config.scopes.user ?? [];
+  for (
+    const scope of [
+      "search:read",
+      // slack_get_unreads reads as the person; slack_mark_read moves their cursor.
+      "channels:read",
+      "channels:history",
+      "im:history",
+      "mpim:read",
+      "im:write",
+      "mpim:write",
+    ]
+  ) {
+    assert.ok(user.includes(scope), scope);
+  }
+  assert.deepEqual(user, [...new Set(user)].sort(), "sorted, without duplicates");
   assert.deepEqual(manifest.settings.event_subscriptions.bot_events, [
     "message.channels",
     "message.groups",

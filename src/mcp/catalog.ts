@@ -10,10 +10,12 @@ import { writeTools } from "./tools/write.ts";
 import { eventTools } from "./tools/events.ts";
 import { fileTools } from "./tools/files.ts";
 import { canvasTools } from "./tools/canvases.ts";
+import { peopleTools } from "./tools/people.ts";
 
 /** Every tool of the server. */
 export const tools: readonly ToolDefinition[] = [
   ...readTools,
+  ...peopleTools,
   ...writeTools,
   ...fileTools,
   ...canvasTools,

@@ -22,10 +22,24 @@ const hints: Record<string, string> = {
   thread_not_found: "No thread starts at that ts in this channel: check thread_ts.",
   message_not_found:
     "No message with that ts in this channel (it may have been deleted): check the ts with slack_get_channel_history.",
-  user_not_found: "No such user: check the ID or @handle with slack_get_users.",
-  users_not_found: "One of the users does not exist: check the IDs with slack_get_users.",
+  user_not_found: "No such user: check the ID or @handle with slack_find_users.",
+  users_not_found:
+    "No such user (or nobody with that email): check the IDs, @handles or email with slack_find_users.",
   not_allowed_token_type:
-    "This method needs a user token (search, unreads, marking read): set SLACK_USER_TOKEN (xoxp-…), or sign in with Slack in multi-user mode.",
+    "This method needs a person's user token, not a bot token (search, unreads, marking read): set SLACK_USER_TOKEN (xoxp-…) and restart, or sign in with Slack in multi-user mode.",
+  cannot_dm_bot:
+    "Slack does not let a bot open a DM with another bot or app (or itself): name people only, found with slack_find_users.",
+  user_disabled:
+    "That person's account is deactivated: Slack cannot open a conversation with them.",
+  too_many_users:
+    "A group DM holds at most 8 people besides the caller: name fewer, or create a private channel with slack_create_channel.",
+  not_enough_users: "Name at least one person (a user ID or @handle).",
+  users_list_not_supplied: "Name the people to open a conversation with (user IDs or @handles).",
+  method_not_supported_for_channel_type:
+    "That does not work on this kind of conversation (e.g. it needs a DM or group DM).",
+  invalid_timestamp:
+    "ts is not a message timestamp: pass one like 1732546800.000100, e.g. latest_ts from slack_get_unreads.",
+  invalid_types: "types must be a comma list of public_channel, private_channel, mpim and im.",
   ratelimited: "Slack is rate limiting this method: wait and retry.",
   is_archived: "The channel is archived: unarchive it or pick another channel.",
   msg_too_long: "The text is over Slack's 40,000-character limit: shorten or split it.",
