@@ -47,24 +47,27 @@ export async function benchAgentSession(): Promise<SessionResults> {
   };
 
   const { channels } = await tool("slack_list_channels");
+  type Row = [string, string, string, string, { replies?: number }?];
   const picked = (channels as { id: string; is_member?: boolean }[])
     .filter((c) => c.is_member !== false).slice(0, 5).map((c) => c.id);
-  type Message = { user?: string; ts: string; reply_count?: number };
   const threads: [string, string][] = [];
   const authors = new Set<string>();
+  const rowsOf = (result: Record<string, unknown>) =>
+    (result.days as { messages: Row[] }[]).flatMap((day) => day.messages);
+  const ids = (result: Record<string, unknown>) => Object.keys(result.users as object);
   for (let pass = 0; pass < 2; pass++) {
     for (const channel_id of picked) {
-      const { messages } = await tool("slack_get_channel_history", { channel_id, limit: 100 });
+      const history = await tool("slack_get_channel_history", { channel_id, limit: 100 });
       if (pass > 0) continue;
-      for (const m of messages as Message[]) {
-        if (m.user?.startsWith("U")) authors.add(m.user);
-        if (m.reply_count) threads.push([channel_id, m.ts]);
+      for (const id of ids(history)) if (id.startsWith("U")) authors.add(id);
+      for (const [ts, , , , details] of rowsOf(history)) {
+        if (details?.replies) threads.push([channel_id, ts]);
       }
     }
   }
   for (const [channel_id, thread_ts] of threads) {
-    const { messages } = await tool("slack_get_thread_replies", { channel_id, thread_ts });
-    for (const m of messages as Message[]) if (m.user?.startsWith("U")) authors.add(m.user);
+    const thread = await tool("slack_get_thread_replies", { channel_id, thread_ts });
+    for (const id of ids(thread)) if (id.startsWith("U")) authors.add(id);
   }
   for (const user_id of authors) await tool("slack_get_user_profile", { user_id });
 
@@ -147,7 +150,8 @@ export async function benchOutputSize(): Promise<OutputSizeResults> {
   const rawMessages = rawJson.messages.length;
   const client = await stack.connect();
   const result = await call(client, "slack_get_channel_history", { channel_id: id, limit: count });
-  const messages = (result.structuredContent!.messages as unknown[]).length;
+  const messages = (result.structuredContent!.days as { messages: unknown[] }[])
+    .flatMap((day) => day.messages).length;
   if (messages !== count || rawMessages !== count) {
     throw new Error(`Expected ${count} messages, got ${messages} (raw ${rawMessages})`);
   }

@@ -59,7 +59,7 @@ Deno.test("the MCP Inspector 2.12.0 CLI lists tools and calls one", async () => 
     "channel_id=#general",
     "--tool-arg",
     "limit=2",
-  ]) as { isError?: boolean; structuredContent?: { messages: unknown[] } };
+  ]) as { isError?: boolean; structuredContent?: { days: { messages: unknown[] }[] } };
   assert.equal(called.isError, undefined);
-  assert.equal(called.structuredContent?.messages.length, 2);
+  assert.equal(called.structuredContent?.days.flatMap((d) => d.messages).length, 2);
 });

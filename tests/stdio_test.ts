@@ -41,7 +41,8 @@ async function stdioRoundTrip(era: "legacy" | "modern") {
       arguments: { channel_id: "#general", limit: 3 },
     });
     assert.equal(result.isError, undefined);
-    assert.equal((result.structuredContent as { messages: unknown[] }).messages.length, 3);
+    const { days } = result.structuredContent as { days: { messages: unknown[] }[] };
+    assert.equal(days.flatMap((d) => d.messages).length, 3);
   } finally {
     await client.close();
     await slack.close();
