@@ -122,3 +122,38 @@ Deno.test("prompts are listed, rendered with channel data, and channel names com
     /Missing argument channel for summarize_channel/,
   );
 });
+
+Deno.test("only the analysis tools declare the MCP Apps view, and its resource reads as the app's HTML", async () => {
+  await using stack = await startStack();
+  const client = await stack.connect();
+  const { tools } = await client.listTools();
+  const withView = tools.filter((t) => t._meta?.ui).map((t) => t.name).sort();
+  assert.deepEqual(withView, ["slack_analyze_conversation", "slack_analyze_workspace"]);
+  const uri = (tools.find((t) => t.name === "slack_analyze_workspace")!._meta!.ui as {
+    resourceUri: string;
+  }).resourceUri;
+  const { contents: [view] } = await client.readResource({ uri });
+  assert.equal(view.mimeType, "text/html;profile=mcp-app");
+  assert.match((view as { text: string }).text, /^<!doctype html>/);
+});
+
+Deno.test("chart: true adds a small SVG image of the activity; without it the result is text and data only", async () => {
+  await using stack = await startStack();
+  const client = await stack.connect();
+  const plain = await call(client, "slack_analyze_conversation", { channel_id: "#engineering" });
+  assert.deepEqual(plain.content.map((c) => c.type), ["text"]);
+  const charted = await call(client, "slack_analyze_conversation", {
+    channel_id: "#engineering",
+    chart: true,
+  });
+  const image = charted.content.find((c) => c.type === "image") as
+    | { data: string; mimeType: string }
+    | undefined;
+  assert.equal(image?.mimeType, "image/svg+xml");
+  const svg = atob(image!.data);
+  assert.ok(svg.length <= 60 * 1024, `${svg.length} bytes`);
+  assert.match(svg, /^<svg[\s>]/);
+  assert.deepEqual(charted.structuredContent, plain.structuredContent);
+  const workspace = await call(client, "slack_analyze_workspace", { chart: true });
+  assert.ok(workspace.content.some((c) => c.type === "image"));
+});

@@ -4,6 +4,8 @@
  * are the pure `src/analysis/` modules.
  * @module
  */
+import { activityChartContent } from "../../analysis_view/chart_svg.ts";
+import { analysisViewToolMeta } from "../../analysis_view/resource.ts";
 import { conversationLookup, messageReading, uses } from "./slack_use.ts";
 import { z } from "zod";
 import { parseTime } from "../params.ts";
@@ -30,6 +32,10 @@ import { cacheKeys } from "../../store/keys.ts";
 import { notice } from "../../util/notices.ts";
 
 const timeParam = z.union([z.number(), z.string()]).optional();
+/** For clients without MCP Apps: the activity chart as an image block too (SVG, a few KB). */
+const chartParam = z.boolean().default(false).describe(
+  "Also return the activity chart as an SVG image (for clients that show images)",
+);
 const timezoneParam = z.string().default("UTC").refine((tz) => {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });
@@ -207,14 +213,18 @@ export const analyzeConversationTool = defineTool({
   description:
     "Analyze a channel's activity and engagement over a time range (default: the last 7 days): message volume per day and hour, participants ranked with replies and reactions, thread count and reply times, top reactions and the most engaged messages. Reads the range's history, then as many threads as the Slack budget left allows: threads not read are counted from their parent's reply_count (fields listed in estimated), and partial says what is missing and when a retry reads more. Progress is reported.",
   input: z.object({
-    channel_id: z.string().min(1).describe("Channel ID (C…) or name (#general)"),
+    channel_id: z.string().min(1).describe(
+      "Channel ID (C…), name (#general), or @person for the direct message with them",
+    ),
     days: z.number().int().min(1).max(90).default(7).describe("Days back from latest (max 90)"),
     oldest: timeParam.describe("Range start: unix seconds or ISO 8601 (overrides days)"),
     latest: timeParam.describe("Range end: unix seconds or ISO 8601 (default now)"),
     timezone: timezoneParam,
+    chart: chartParam,
   }),
   output: conversationMetricsSchema,
   annotations: analysisHints,
+  meta: analysisViewToolMeta,
   slack: uses(conversationLookup, messageReading, {
     methods: ["conversations.history", "conversations.replies", "auth.test"],
     bot: [],
@@ -227,7 +237,11 @@ export const analyzeConversationTool = defineTool({
       timezone: args.timezone,
       context: { signal, progress },
     });
-    return { structured: metrics, text: formatConversationSummary(metrics) };
+    return {
+      structured: metrics,
+      text: formatConversationSummary(metrics),
+      extra: args.chart ? [activityChartContent(metrics)] : undefined,
+    };
   },
 });
 
@@ -242,9 +256,11 @@ export const analyzeWorkspaceTool = defineTool({
     limit_channels: z.number().int().min(1).max(50).default(10)
       .describe("Most channels to analyze (max 50), largest first"),
     timezone: timezoneParam,
+    chart: chartParam,
   }),
   output: workspaceMetricsSchema,
   annotations: analysisHints,
+  meta: analysisViewToolMeta,
   slack: uses(messageReading, {
     methods: ["conversations.list", "conversations.history", "conversations.replies", "auth.test"],
     bot: ["channels:read", "groups:read"],
@@ -271,7 +287,11 @@ export const analyzeWorkspaceTool = defineTool({
       limit: args.limit_channels,
       partial,
     });
-    return { structured: ranking, text: formatWorkspaceSummary(ranking) };
+    return {
+      structured: ranking,
+      text: formatWorkspaceSummary(ranking),
+      extra: args.chart ? [activityChartContent(ranking)] : undefined,
+    };
   },
 });
 
