@@ -16,8 +16,23 @@ import {
 } from "./files.ts";
 
 /** Waits until a call to `method` fits Slack's budget (see `pacer.ts`). */
+/** What is left of one method's budget, as the pacer last saw it. */
+export interface MethodBudget {
+  method: string;
+  /** Calls a minute this server allows itself. */
+  perMinute: number;
+  /** Calls that fit now: an estimate from this instance's last check (others may have spent some). */
+  remaining: number;
+  /** Seconds until one more call fits when none does now, else 0. */
+  retryAfterSeconds: number;
+  /** Messages per page to ask for: 15 under Slack's 2025 non-Marketplace limits, else 200. */
+  pageSize: number;
+}
+
 export interface SlackPacer {
   acquire(method: string, scope: string | undefined, signal?: AbortSignal): Promise<void>;
+  /** What is left of `method`'s budget now; takes none of it. */
+  budget?(method: string): MethodBudget;
 }
 
 /** Options of {@link createSlackClient}. */
@@ -70,6 +85,8 @@ export interface SlackClient {
   ): Promise<T[]>;
   /** Whether a user token is configured (search needs one). */
   readonly hasUserToken: boolean;
+  /** What is left of `method`'s budget, when a pacer keeps one. */
+  budget(method: string): MethodBudget | undefined;
   /** A Slack-hosted file's bytes, the bot token in the `Authorization` header (`files.ts`). */
   download(request: DownloadRequest): Promise<FileDownload>;
   /** Posts bytes to an upload URL from `files.getUploadURLExternal` (`files.ts`). */
@@ -253,6 +270,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     call,
     collect,
     hasUserToken: Boolean(options.userToken),
+    budget: (method) => options.pacer?.budget?.(method),
     download: (request) => downloadFile(host, request),
     upload: (request) => uploadBytes(host, request),
   };

@@ -20,7 +20,8 @@ import type { SlackMessage, SlackResponse } from "./types.ts";
 import { cachedPage } from "./cached_page.ts";
 import { cacheTags } from "../store/keys.ts";
 import { SlackApiError, transientCodes } from "./errors.ts";
-import { type MethodBudget, withPacing } from "./pacer.ts";
+import { withPacing } from "./pacer.ts";
+import type { MethodBudget } from "./client.ts";
 
 /** Options of {@link loadConversations}. */
 export interface LoadOptions {
@@ -36,11 +37,11 @@ export interface LoadOptions {
   /** Stop reading after this long, default 40 s: calls under way are aborted, what was read is kept. */
   timeLimitMs?: number;
   /**
-   * What is left of each method's budget (the pacer's, see `pacerOf`): the
+   * What is left of each method's budget (`SlackClient.budget`): the
    * loader spends no more and never waits for budget. Without it, calls are
    * limited by Slack alone, with pages of 200.
    */
-  budget?: (method: string) => MethodBudget;
+  budget?: (method: string) => MethodBudget | undefined;
   /** Called after each Slack page: pages fetched so far and messages collected. */
   onProgress?: (pages: number, messages: number) => void;
 }
@@ -134,7 +135,7 @@ class Spent extends SlackApiError {}
  *
  * @example
  * ```ts
- * const budget = (await pacerOf(slack))?.budget;
+ * const budget = (method: string) => slack.budget(method);
  * const { conversations, missing } = await loadConversations(
  *   { slack, cache },
  *   { channels: ["C0GENERAL"], oldest, latest, budget },

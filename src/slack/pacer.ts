@@ -12,7 +12,7 @@ import type { Store } from "../store/store.ts";
 import { sleep } from "../util/sleep.ts";
 import { notice } from "../util/notices.ts";
 import { SlackApiError } from "./errors.ts";
-import type { SlackClient, SlackPacer } from "./client.ts";
+import type { MethodBudget, SlackPacer } from "./client.ts";
 import { logger } from "../log/logger.ts";
 
 /** Slack's published tiers, in calls per minute (docs.slack.dev/apis/web-api/rate-limits). */
@@ -74,22 +74,8 @@ const smallPage = {
   methods: ["conversations.history", "conversations.replies"],
 };
 
-/** What is left of one method's budget, as the pacer last saw it. */
-export interface MethodBudget {
-  method: string;
-  /** Calls a minute this server allows itself. */
-  perMinute: number;
-  /** Calls that fit now: an estimate from this instance's last check (others may have spent some). */
-  remaining: number;
-  /** Seconds until one more call fits when none does now, else 0. */
-  retryAfterSeconds: number;
-  /** Messages per page to ask for: 15 under Slack's 2025 non-Marketplace limits, else 200. */
-  pageSize: number;
-}
-
 /** The pacer: waits for budget before each call, and tells what is left. */
 export interface Pacer extends SlackPacer {
-  /** What is left of `method`'s budget now; takes none of it. */
   budget(method: string): MethodBudget;
 }
 
@@ -114,10 +100,9 @@ const slotPollMs = 50;
 /** Waits at least this long are announced to the person watching the client. */
 const noticeWaitMs = 5_000;
 
-/** What calls made inside {@link withPacing} agree to, and the pacer they met. */
+/** What calls made inside {@link withPacing} agree to. */
 interface PacingScope {
   maxWaitMs?: number;
-  pacer?: Pacer;
 }
 
 const pacingScope = new AsyncLocalStorage<PacingScope>();
@@ -135,27 +120,6 @@ const pacingScope = new AsyncLocalStorage<PacingScope>();
  */
 export function withPacing<T>(options: { maxWaitMs: number }, fn: () => Promise<T>): Promise<T> {
   return pacingScope.run({ maxWaitMs: options.maxWaitMs }, fn);
-}
-
-/**
- * The pacer behind `slack`, found without calling Slack: the client hands a
- * call to its pacer before anything else, and the pacer takes no budget for
- * a call whose signal is already aborted, so this sends such a call and
- * listens for the pacer. `undefined` when `slack` has none (the aborted call
- * never leaves either: `fetch` refuses it).
- *
- * @example
- * ```ts
- * const pageSize = (await pacerOf(slack))?.budget("conversations.history").pageSize ?? 200;
- * ```
- */
-export async function pacerOf(slack: SlackClient): Promise<Pacer | undefined> {
-  const scope: PacingScope = {};
-  await pacingScope.run(
-    scope,
-    () => slack.call("auth.test", {}, { signal: AbortSignal.abort() }).catch(() => undefined),
-  );
-  return scope.pacer;
 }
 
 /**
@@ -276,9 +240,7 @@ export function createPacer(options: PacerOptions): Pacer {
   const pacer: Pacer = {
     budget,
     acquire(method, scope, signal) {
-      const pacing = pacingScope.getStore();
-      if (pacing) pacing.pacer = pacer;
-      // An aborted call never leaves, so it takes no budget (and this is how pacerOf finds us).
+      // An aborted call never leaves, so it takes no budget.
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (!perChannelMethods.has(method) || scope === undefined) {
         // Limit keys are namespaced by the store (`slack-mcp:rl:`).

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createPacer, pacerOf, withPacing } from "./pacer.ts";
+import { createPacer, withPacing } from "./pacer.ts";
 import { createSlackClient } from "./client.ts";
 import { createMemoryStore } from "../store/memory_store.ts";
 import { SlackApiError } from "./errors.ts";
@@ -107,19 +107,11 @@ Deno.test("an aborted call takes no budget", async () => {
   await pacer.acquire("users.list", undefined);
 });
 
-Deno.test("pacerOf() finds the pacer behind a client, and no request leaves either way", async () => {
-  let requests = 0;
-  const fetch = () => (requests++, Promise.resolve(Response.json({ ok: true })));
+Deno.test("a client tells its pacer's budget, and nothing when it has no pacer", () => {
   const pacer = createPacer({ store: createMemoryStore(), limits: { "conversations.history": 1 } });
-  const paced = createSlackClient({
-    apiUrl: "http://slack.test/",
-    botToken: "xoxb-1",
-    fetch,
-    pacer,
-  });
-  assert.equal(await pacerOf(paced), pacer);
+  const paced = createSlackClient({ apiUrl: "http://slack.test/", botToken: "xoxb-1", pacer });
+  assert.equal(paced.budget("conversations.history")?.perMinute, 1);
+  assert.equal(paced.budget("conversations.history")?.pageSize, 15);
   const bare = createSlackClient({ apiUrl: "http://slack.test/", botToken: "xoxb-1" });
-  assert.equal(await pacerOf(bare), undefined);
-  assert.equal(requests, 0);
-  assert.equal(pacer.budget("auth.test").remaining, 100);
+  assert.equal(bare.budget("conversations.history"), undefined);
 });

@@ -26,7 +26,6 @@ import {
   type Missing,
   type Refusal,
 } from "../../slack/conversation_loader.ts";
-import { pacerOf } from "../../slack/pacer.ts";
 import type { SlackResponse } from "../../slack/types.ts";
 import { cacheKeys } from "../../store/keys.ts";
 import { notice } from "../../util/notices.ts";
@@ -162,12 +161,11 @@ async function analyzeChannels(
   },
 ) {
   const { range, context } = options;
-  const pacer = await pacerOf(deps.slack);
   const { conversations, missing } = await loadConversations(deps, {
     channels: options.channels.map((c) => c.id),
     ...range,
     signal: context.signal,
-    budget: pacer?.budget,
+    budget: (method) => deps.slack.budget(method),
     onProgress: (pages, messages) =>
       void context.progress(pages, undefined, `${pages} pages, ${messages} messages`),
   });
