@@ -136,7 +136,13 @@ Deno.test({
         metrics.top_messages.slice(0, 5).map((m) => m.permalink),
       );
       await view.click("[data-section=top-messages] a");
-      assert.deepEqual(await preview.openedLinks(), [metrics.top_messages[0].permalink]);
+      // The open-link request crosses the frame boundary asynchronously.
+      let opened: string[] = [];
+      for (let i = 0; i < 100 && opened.length === 0; i++) {
+        opened = await preview.openedLinks();
+        if (opened.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.deepEqual(opened, [metrics.top_messages[0].permalink]);
     });
 
     await t.step("the workspace view ranks channels by activity and engagement", async () => {

@@ -300,6 +300,26 @@ export function formatDays(days: Day[]): string {
   return days.flatMap((day) => [day.date, ...day.messages.map(formatRow)]).join("\n");
 }
 
+/**
+ * ID → name for `ids`, plus `known` names (bots' names from their messages).
+ * An ID without a name (a failed lookup) is left out rather than mapped to
+ * itself.
+ */
+export async function usersMap(
+  directory: { userNames(ids: Iterable<string>): Promise<Map<string, string>> },
+  ids: Iterable<string>,
+  known: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const wanted = [...new Set(ids)].filter((id) => !(id in known));
+  const names = await directory.userNames(wanted);
+  const map: Record<string, string> = {};
+  for (const id of new Set([...Object.keys(known), ...wanted])) {
+    const name = known[id] ?? names.get(id);
+    if (name && name !== id) map[id] = name;
+  }
+  return map;
+}
+
 /** `Users: alice U0ALICE01, Deploy Bot B0DEPLOY1`, or nothing when nobody is named. */
 export function formatUsers(users: Record<string, string>): string {
   const entries = Object.entries(users);

@@ -104,7 +104,30 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   return definition;
 }
 
+/**
+ * The annotations of a write tool, every hint stated (MCP defaults
+ * `destructiveHint` to true).
+ */
+export function writeHints(
+  { destructive = false, idempotent = false } = {},
+): ToolAnnotations {
+  return {
+    readOnlyHint: false,
+    destructiveHint: destructive,
+    idempotentHint: idempotent,
+    openWorldHint: true,
+  };
+}
+
 /** A failure the caller can fix (bad argument, refused by policy): an `isError` result. */
 export class ToolError extends Error {
   override name = "ToolError";
+}
+
+/** Refuses a user-token-only call up front when no user token is configured. */
+export function requireUserToken(deps: ToolDeps, tool: string, what: string): void {
+  if (deps.slack.hasUserToken) return;
+  throw new ToolError(
+    `${tool} needs a user token: ${what} belong to a person, and Slack shows them only to that person's token. Set SLACK_USER_TOKEN (xoxp-…) and restart, or sign in with Slack (multi-user mode).`,
+  );
 }

@@ -10,22 +10,14 @@ import { conversationLookup, uses } from "./slack_use.ts";
 import { z } from "zod";
 import { NodeHtmlMarkdown, type TranslatorConfigFactory } from "node-html-markdown";
 import { type HTMLElement, NodeType, parse } from "node-html-parser";
-import { defineTool, type ToolContext, type ToolDeps, ToolError } from "../tool.ts";
+import { defineTool, type ToolContext, type ToolDeps, ToolError, writeHints } from "../tool.ts";
 import { channelParam } from "../params.ts";
 import type { SlackResponse } from "../../slack/types.ts";
 import { SlackApiError } from "../../slack/errors.ts";
 import { servedSignInPage } from "../../slack/files.ts";
 import { cacheKeys, cacheTags } from "../../store/keys.ts";
-import {
-  asOf,
-  fileIdParam,
-  fileInfo,
-  readableTime,
-  signInPageError,
-  type SlackFile,
-  timezoneSchema,
-  usersSchema,
-} from "./files.ts";
+import { fileIdParam, fileInfo, signInPageError, type SlackFile } from "./files.ts";
+import { asOf, formatTime, timezoneSchema, usersSchema } from "../format.ts";
 
 /** The most canvas HTML read: far above any canvas Slack allows. */
 const maxCanvasBytes = 8 * 1_048_576;
@@ -242,7 +234,7 @@ async function readCanvas(
   const { users, channels } = mentionsOf(body);
   return {
     title,
-    ...(file.updated && { updated: readableTime(file.updated) }),
+    ...(file.updated && { updated: formatTime(file.updated) }),
     ...(file.permalink && { permalink: file.permalink }),
     markdown,
     sections,
@@ -316,21 +308,11 @@ export const getCanvas = defineTool({
         ...(sectionLines.length > 0 ? sectionLines : ["(none)"]),
         ...(named.length > 0 ? [`Mentioned: ${named.join(", ")}`] : []),
         ...(value.note ? [value.note] : []),
-        ...(stale.as_of ? [`(Read from Slack at ${stale.as_of} UTC, cached since.)`] : []),
+        ...(stale.as_of ? [`(Read from Slack at ${stale.as_of}, cached since.)`] : []),
       ].join("\n"),
     };
   },
 });
-
-/** A canvas write's annotations: every hint stated, since MCP defaults `destructiveHint` to true. */
-function canvasWriteHints(destructive: boolean) {
-  return {
-    readOnlyHint: false,
-    destructiveHint: destructive,
-    idempotentHint: false,
-    openWorldHint: true,
-  } as const;
-}
 
 const markdownParam = z.string().describe(
   "Canvas Markdown: # to ### headings, paragraphs, - lists, 1. lists, - [ ] checklists, > quotes, ``` code, **bold**, _italic_, ~strike~, [links](url), ![](@U…) user and ![](#C…) channel mentions",
@@ -382,7 +364,7 @@ export const createCanvas = defineTool({
     ),
     channel_id: z.string().optional().describe("The channel whose canvas it is"),
   }),
-  annotations: canvasWriteHints(false),
+  annotations: writeHints(),
   slack: uses(conversationLookup, {
     methods: ["canvases.create", "conversations.canvases.create", "conversations.info"],
     bot: ["canvases:write"],
@@ -540,7 +522,7 @@ export const editCanvas = defineTool({
     operation: z.enum(operations).describe("What was done"),
     section_id: z.string().optional().describe("The section it was done to"),
   }),
-  annotations: canvasWriteHints(true),
+  annotations: writeHints({ destructive: true }),
   slack: uses(conversationLookup, {
     methods: ["canvases.edit", "files.info"],
     bot: ["canvases:write", "files:read"],

@@ -13,7 +13,8 @@ import { conversationLookup, uses } from "./slack_use.ts";
 import type { SlackResponse } from "../../slack/types.ts";
 import { SlackApiError } from "../../slack/errors.ts";
 import { cacheTags } from "../../store/keys.ts";
-import { requireUserToken, usersMap, utcMinute, writeHints } from "./people_format.ts";
+import { formatTime, usersMap } from "../format.ts";
+import { requireUserToken, writeHints } from "../tool.ts";
 import { getUnreads } from "./unreads.ts";
 
 /** Slack's group DM holds the caller and at most this many others. */
@@ -56,7 +57,7 @@ export const openConversation = defineTool({
       "Present when SLACK_WRITE_CHANNELS does not include this conversation: posting there is refused",
     ),
   }),
-  annotations: writeHints(true),
+  annotations: writeHints({ idempotent: true }),
   slack: {
     methods: ["conversations.open", "users.list", "users.info"],
     bot: ["im:write", "mpim:write", "users:read"],
@@ -111,7 +112,7 @@ export const markRead = defineTool({
     channel_id: z.string(),
     ts: z.string().describe("The read cursor now"),
   }),
-  annotations: writeHints(true),
+  annotations: writeHints({ idempotent: true }),
   slack: uses(conversationLookup, {
     methods: ["conversations.mark"],
     bot: [],
@@ -140,7 +141,7 @@ export const markRead = defineTool({
     await deps.cache.invalidate(cacheTags.readState(channel));
     return {
       structured: { channel_id: channel, ts },
-      text: `Marked ${channel} read up to ${ts} (${utcMinute(ts)} UTC)`,
+      text: `Marked ${channel} read up to ${ts} (${formatTime(ts)} UTC)`,
     };
   },
 });

@@ -10,7 +10,15 @@
  */
 import { conversationLookup, uses } from "./slack_use.ts";
 import { z } from "zod";
-import { defineTool, type ToolDeps, ToolError } from "../tool.ts";
+import { defineTool, type ToolDeps, ToolError, writeHints } from "../tool.ts";
+import {
+  asOf,
+  asOfSchema,
+  formatTime,
+  formatUsers,
+  timezoneSchema,
+  usersSchema,
+} from "../format.ts";
 import { channelParam, cursorParam, tsParam } from "../params.ts";
 import type { SlackResponse } from "../../slack/types.ts";
 import { SlackApiError } from "../../slack/errors.ts";
@@ -111,11 +119,6 @@ export function fileKind(file: SlackFile): FileKind {
   return textMimetype.test(mimetype) ? "text" : "other";
 }
 
-/** `YYYY-MM-DD HH:MM` (UTC) of unix seconds. */
-export function readableTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().slice(0, 16).replace("T", " ");
-}
-
 /** `173 B`, `4.2 KB`, `1.3 MB` (powers of 1000, as Slack shows sizes). */
 export function readableSize(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
@@ -143,14 +146,6 @@ export async function userMap(
     return [id, (seen.get(name) ?? 0) > 1 ? `${name} (${id})` : name];
   }));
 }
-
-/** `users`: who a result names. */
-export const usersSchema = z.record(z.string(), z.string()).describe(
-  "Everyone this result names, user ID → name; use the IDs in follow-up calls",
-);
-
-/** The time zone of every time in a result. */
-export const timezoneSchema = z.literal("UTC").describe("Time zone of every time in the result");
 
 const shareSchema = z.object({
   channel: z.string().describe("Where: #name (usable as channel_id), or the conversation ID"),
@@ -194,7 +189,7 @@ export function leanFile(file: SlackFile, users: Record<string, string>): LeanFi
     id: file.id,
     name,
     type: file.pretty_type || file.filetype || file.mimetype || "file",
-    created: readableTime(file.created),
+    created: formatTime(file.created),
   };
   if (file.title && file.title !== name) lean.title = file.title;
   if (file.size !== undefined) lean.size = file.size;
@@ -218,25 +213,6 @@ export function fileLine(file: LeanFile): string {
   ];
   return `${parts.join(", ")}${file.permalink ? `: ${file.permalink}` : ""}`;
 }
-
-/** `Users: alice U1, bruno U2`. */
-export function usersLine(users: Record<string, string>): string {
-  const entries = Object.entries(users);
-  return entries.length > 0
-    ? `\nUsers: ${entries.map(([id, name]) => `${name} ${id}`).join(", ")}`
-    : "";
-}
-
-/** A cached result older than a minute says when Slack was read. */
-export function asOf(ageSeconds: number, nowMs: number): { as_of?: string } {
-  if (ageSeconds <= 60) return {};
-  const at = new Date(nowMs - ageSeconds * 1000).toISOString();
-  return { as_of: at.slice(0, 19).replace("T", " ") };
-}
-
-const asOfSchema = z.string().optional().describe(
-  "When Slack was read (YYYY-MM-DD HH:MM:SS), present only if that was over a minute ago",
-);
 
 interface FileInfoResponse extends SlackResponse {
   file: SlackFile;
@@ -338,8 +314,8 @@ export const listFiles = defineTool({
       },
       text: `${files.length} files${where ? ` ${where}` : ""}, newest first:\n${
         files.map(fileLine).join("\n")
-      }${usersLine(users)}${next_cursor ? `\nMore: pass cursor "${next_cursor}".` : ""}${
-        stale.as_of ? `\n(Read from Slack at ${stale.as_of} UTC, cached since.)` : ""
+      }${formatUsers(users)}${next_cursor ? `\nMore: pass cursor "${next_cursor}".` : ""}${
+        stale.as_of ? `\n(Read from Slack at ${stale.as_of}, cached since.)` : ""
       }`,
     };
   },
@@ -461,7 +437,7 @@ export const getFile = defineTool({
       ...reading,
     };
     const text = [
-      `${fileLine(lean)}${usersLine(users)}`,
+      `${fileLine(lean)}${formatUsers(users)}`,
       ...(reading.content === undefined ? [] : ["---", reading.content, "---"]),
       ...(reading.note ? [reading.note] : []),
     ].join("\n");
@@ -577,12 +553,7 @@ export const uploadFile = defineTool({
     channel_id: z.string().describe("Where it was shared"),
     permalink: z.string().optional().describe("Link to the file in Slack"),
   }),
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: false,
-    idempotentHint: false,
-    openWorldHint: true,
-  },
+  annotations: writeHints(),
   slack: uses(conversationLookup, {
     methods: ["files.getUploadURLExternal", "files.completeUploadExternal", "files.info"],
     bot: ["files:write", "files:read"],

@@ -10,7 +10,7 @@ import { defineTool, type ToolDeps } from "../tool.ts";
 import { channelParam, cursorParam } from "../params.ts";
 import { conversationLookup, uses } from "./slack_use.ts";
 import { conversationTools } from "./conversations.ts";
-import { usersField, usersLine, usersMap } from "./people_format.ts";
+import { formatUsers, usersMap, usersSchema } from "../format.ts";
 import type { SlackResponse, SlackUser } from "../../slack/types.ts";
 import { displayName } from "../../slack/directory.ts";
 import { SlackApiError } from "../../slack/errors.ts";
@@ -273,7 +273,7 @@ export const listUserGroups = defineTool({
   input: z.object({
     include_users: z.boolean().default(false).describe("Also list each group's members"),
   }),
-  output: z.object({ groups: z.array(groupSchema), users: usersField }),
+  output: z.object({ groups: z.array(groupSchema), users: usersSchema.optional() }),
   annotations: readOnly,
   slack: { methods: ["usergroups.list", "users.info"], bot: ["usergroups:read", "users:read"] },
   async handler({ include_users }, { deps, signal }) {
@@ -312,7 +312,7 @@ export const listUserGroups = defineTool({
     );
     return {
       structured: { groups: shown, ...(Object.keys(users).length ? { users } : {}) },
-      text: `${shown.length} user groups:\n${lines.join("\n")}${usersLine(users)}`,
+      text: `${shown.length} user groups:\n${lines.join("\n")}${formatUsers(users)}`,
     };
   },
 });

@@ -13,7 +13,8 @@ import { defineTool, type ToolDeps, ToolError } from "../tool.ts";
 import type { SlackMessage, SlackResponse } from "../../slack/types.ts";
 import { SlackApiError } from "../../slack/errors.ts";
 import { cacheKeys, cacheTags } from "../../store/keys.ts";
-import { requireUserToken, usersField, usersLine, usersMap, utcMinute } from "./people_format.ts";
+import { formatTime, formatUsers, usersMap, usersSchema } from "../format.ts";
+import { requireUserToken } from "../tool.ts";
 
 const conversationTypes = ["public_channel", "private_channel", "mpim", "im"] as const;
 type Kind = typeof conversationTypes[number];
@@ -354,7 +355,7 @@ function renderConversation(g: Gathered, self: string, users: Record<string, str
       ...(m.replies ? { replies: m.replies } : {}),
       ...(m.subtype ? { subtype: m.subtype } : {}),
     };
-    const row: Row = [m.ts, utcMinute(m.ts), m.user ? name(m.user) : "?", text];
+    const row: Row = [m.ts, formatTime(m.ts), m.user ? name(m.user) : "?", text];
     return Object.keys(details).length ? [...row, details] : row;
   });
   const mentionCount = g.own.kind === "im"
@@ -488,7 +489,7 @@ async function renderUnreads(deps: ToolDeps, found: UnreadsFound) {
       ...(moreUnread > 0 ? { more_unread: moreUnread } : {}),
     },
     text: [heading, ...conversations.flatMap(conversationLines), ...notes].join("\n") +
-      usersLine(users),
+      formatUsers(users),
   };
 }
 
@@ -508,7 +509,7 @@ export const getUnreads = defineTool({
   }),
   output: z.object({
     conversations: z.array(unreadConversation).describe("Newest unread message first"),
-    users: usersField,
+    users: usersSchema.optional(),
     timezone: z.literal("UTC").describe("Time zone of every time in the result"),
     checked: z.number().int().describe("Conversations whose read state was checked"),
     total: z.number().int().describe("Conversations of these types the person is in"),

@@ -9,13 +9,7 @@
  */
 import { conversationLookup, uses } from "./slack_use.ts";
 import { z } from "zod";
-import {
-  defineTool,
-  type ToolAnnotations,
-  type ToolContext,
-  type ToolDeps,
-  ToolError,
-} from "../tool.ts";
+import { defineTool, type ToolContext, type ToolDeps, ToolError, writeHints } from "../tool.ts";
 import { channelParam, parseTime, tsParam } from "../params.ts";
 import { formatInstant, present } from "../format.ts";
 import { isBotId } from "../../slack/directory.ts";
@@ -42,18 +36,6 @@ const textParam = z.string()
       }-character limit: shorten it or split it into several messages`,
   })
   .describe("Message text in Slack mrkdwn (*bold*, _italic_, <@U…> mentions, <url|label> links)");
-
-/** `readOnlyHint: false` plus every other hint stated, since MCP defaults `destructiveHint` to true. */
-function writeHints(
-  { destructive = false, idempotent = false } = {},
-): ToolAnnotations {
-  return {
-    readOnlyHint: false,
-    destructiveHint: destructive,
-    idempotentHint: idempotent,
-    openWorldHint: true,
-  };
-}
 
 /** Sends one write as JSON, then drops the cached reads it made stale. */
 async function write<T extends SlackResponse>(
