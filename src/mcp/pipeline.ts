@@ -237,7 +237,7 @@ export function createToolPipeline(options: ToolPipelineOptions): ToolPipeline {
         error instanceof RateLimitError ? { [retryAfterKey]: error.retryAfterSeconds } : undefined,
       );
     }
-    log.info("Tool {tool} {outcome} in {ms} ms", {
+    log.debug("Tool {tool} {outcome} in {ms} ms", {
       tool: name,
       outcome: result.isError ? "failed" : "succeeded",
       ms: Math.round(performance.now() - started),

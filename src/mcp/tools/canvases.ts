@@ -8,8 +8,6 @@
  */
 import { conversationLookup, uses } from "./slack_use.ts";
 import { z } from "zod";
-import { NodeHtmlMarkdown, type TranslatorConfigFactory } from "node-html-markdown";
-import { type HTMLElement, NodeType, parse } from "node-html-parser";
 import { defineTool, type ToolContext, type ToolDeps, ToolError, writeHints } from "../tool.ts";
 import { channelParam } from "../params.ts";
 import type { SlackResponse } from "../../slack/types.ts";
@@ -18,138 +16,17 @@ import { servedSignInPage } from "../../slack/files.ts";
 import { cacheKeys, cacheTags } from "../../store/keys.ts";
 import { fileIdParam, fileInfo, signInPageError, type SlackFile } from "./files.ts";
 import { asOf, formatTime, timezoneSchema, usersSchema } from "../format.ts";
+import type { Heading, Section } from "./canvas_html.ts";
 
 /** The most canvas HTML read: far above any canvas Slack allows. */
 const maxCanvasBytes = 8 * 1_048_576;
-/** A section's text in the section list is cut here; the Markdown has it whole. */
-const sectionTextLength = 48;
 /** Headings looked up one by one when the HTML has no section IDs. */
 const maxHeadingLookups = 20;
-
-/** Slack's links to a person and to a conversation, as canvas HTML writes mentions. */
-const personLink = /^https?:\/\/[^/]+\/team\/([UW][A-Z0-9]+)\/?$/;
-const conversationLink = /^https?:\/\/[^/]+\/archives\/([CDG][A-Z0-9]+)\/?$/;
-
-/**
- * HTML → Markdown as canvases write it, so a section read can be written back
- * with `slack_edit_canvas`: mentions as `![](@U…)` / `![](#C…)` rather than
- * links, and checklist items (`<li class="checked">` in a checklist) as
- * `- [x]` / `- [ ]`.
- */
-function createConverter(): NodeHtmlMarkdown {
-  const converter = new NodeHtmlMarkdown({ bulletMarker: "-", maxConsecutiveNewlines: 2 });
-  const listItem = converter.translators.get("li") as TranslatorConfigFactory;
-  converter.translators.set("li", (ctx) => {
-    const config = listItem(ctx);
-    const mark = checklistMark(
-      ctx.node.getAttribute("class") ?? "",
-      ctx.parent?.getAttribute("class") ?? "",
-    );
-    return mark ? { ...config, prefix: `${config.prefix ?? ""}${mark}` } : config;
-  });
-  const link = converter.translators.get("a") as TranslatorConfigFactory;
-  converter.translators.set("a", (ctx) => {
-    const href = ctx.node.getAttribute("href") ?? "";
-    const person = personLink.exec(href)?.[1];
-    const conversation = conversationLink.exec(href)?.[1];
-    if (!person && !conversation) return link(ctx);
-    return {
-      content: person ? `![](@${person})` : `![](#${conversation})`,
-      recurse: false,
-      noEscape: true,
-    };
-  });
-  return converter;
-}
-
-/** The people and conversations a canvas mentions, ID → name, from its mention links. */
-function mentionsOf(root: HTMLElement) {
-  const users: Record<string, string> = {};
-  const channels: Record<string, string> = {};
-  for (const anchor of root.querySelectorAll("a")) {
-    const href = anchor.getAttribute("href") ?? "";
-    const text = anchor.text.trim();
-    const person = personLink.exec(href)?.[1];
-    const conversation = conversationLink.exec(href)?.[1];
-    if (person) users[person] = text.replace(/^@/, "") || person;
-    if (conversation) {
-      channels[conversation] = text.startsWith("#") ? text : `#${text || conversation}`;
-    }
-  }
-  return { users, channels };
-}
-
-const converter = createConverter();
 
 /** One section: `[id, start of its text]`. */
 const sectionSchema = z.array(z.string()).length(2).describe(
   "[section_id, the section's first words]: section_id for slack_edit_canvas; the words start with #, ##, ###, -, 1., - [ ], > or ``` for the section's kind",
 );
-
-/** One section: its ID and how it starts. */
-type Section = [id: string, text: string];
-
-function isElement(node: { nodeType: number }): node is HTMLElement {
-  return node.nodeType === NodeType.ELEMENT_NODE;
-}
-
-/**
- * A list item's checklist mark (`[x] ` or `[ ] `), from its classes and its
- * list's: Slack marks checklists with `checklist` / `checklist-item` and
- * ticked items with `checked`. `undefined` for an ordinary item.
- */
-function checklistMark(classes: string, listClasses: string): string | undefined {
-  if (!/\bchecklist\b/.test(listClasses) && !/\bchecklist-item\b/.test(classes)) return undefined;
-  return /\bchecked\b/.test(classes) ? "[x] " : "[ ] ";
-}
-
-/** The Markdown marker a section of this element starts with. */
-function markerOf(element: HTMLElement): string {
-  const tag = element.tagName.toLowerCase();
-  if (/^h[1-6]$/.test(tag)) return `${"#".repeat(Number(tag[1]))} `;
-  switch (tag) {
-    case "li": {
-      const mark = checklistMark(
-        element.getAttribute("class") ?? "",
-        element.parentNode?.getAttribute("class") ?? "",
-      );
-      if (mark) return `- ${mark}`;
-      return element.parentNode?.tagName?.toLowerCase() === "ol" ? "1. " : "- ";
-    }
-    case "blockquote":
-      return "> ";
-    case "pre":
-      return "``` ";
-    default:
-      return "";
-  }
-}
-
-/** How a section reads in the list: its kind's Markdown marker and its first words. */
-function sectionText(element: HTMLElement): string {
-  if (element.tagName.toLowerCase() === "hr") return "---";
-  const text = `${markerOf(element)}${element.text.replace(/\s+/g, " ").trim()}`;
-  // Cut by code points, so an emoji is never split.
-  const chars = [...text];
-  return chars.length > sectionTextLength
-    ? `${chars.slice(0, sectionTextLength - 1).join("").trimEnd()}…`
-    : text;
-}
-
-/** The elements carrying section IDs: the outermost element with an `id` on each branch. */
-function sectionsOf(root: HTMLElement): Section[] {
-  const sections: Section[] = [];
-  const visit = (element: HTMLElement) => {
-    for (const child of element.childNodes) {
-      if (!isElement(child)) continue;
-      const id = child.getAttribute("id");
-      if (id) sections.push([id, sectionText(child)]);
-      else visit(child);
-    }
-  };
-  visit(root);
-  return sections;
-}
 
 interface LookupResponse extends SlackResponse {
   sections?: { id: string }[];
@@ -162,24 +39,21 @@ interface LookupResponse extends SlackResponse {
 async function headingSections(
   deps: ToolDeps,
   canvasId: string,
-  root: HTMLElement,
+  headings: Heading[],
   signal: AbortSignal,
 ): Promise<Section[]> {
-  const headings = root.querySelectorAll("h1, h2, h3").slice(0, maxHeadingLookups);
   const sections: Section[] = [];
-  for (const heading of headings) {
-    const text = heading.text.replace(/\s+/g, " ").trim();
-    if (!text) continue;
+  for (const heading of headings.slice(0, maxHeadingLookups)) {
     const { sections: found = [] } = await deps.slack.call<LookupResponse>(
       "canvases.sections.lookup",
       {
         canvas_id: canvasId,
-        criteria: { section_types: [heading.tagName.toLowerCase()], contains_text: text },
+        criteria: { section_types: [heading.tag], contains_text: heading.text },
       },
       { json: true, signal },
     );
     const ids = found.map((s) => s.id).filter((id) => !sections.some(([known]) => known === id));
-    if (ids.length === 1) sections.push([ids[0], sectionText(heading)]);
+    if (ids.length === 1) sections.push([ids[0], heading.preview]);
   }
   return sections;
 }
@@ -217,21 +91,20 @@ async function readCanvas(
   if (!url) throw new ToolError(`Slack gives no download URL for canvas ${canvasId}.`);
   const download = await deps.slack.download({ url, maxBytes: maxCanvasBytes, signal });
   if (servedSignInPage(download, file)) throw signInPageError(canvasId);
-  const html = new TextDecoder().decode(download.bytes);
-  const document = parse(html);
-  const body = document.querySelector("body") ?? document;
-  const markdown = converter.translate(body.innerHTML).trim();
-  let sections = sectionsOf(body);
+  // Loaded on first read: the HTML parser and converter are only needed here.
+  const { readCanvasHtml } = await import("./canvas_html.ts");
+  const read = readCanvasHtml(new TextDecoder().decode(download.bytes));
+  const { markdown, users, channels } = read;
+  let sections = read.sections;
   const notes: string[] = [];
   if (sections.length === 0 && markdown !== "") {
-    sections = await headingSections(deps, canvasId, body, signal);
+    sections = await headingSections(deps, canvasId, read.headings, signal);
     notes.push(
       "The canvas's HTML carries no section IDs, so only its headings' IDs are listed (from canvases.sections.lookup).",
     );
   }
   if (download.truncated) notes.push("The canvas is over 8 MiB: only its start is shown.");
-  const title = file.title || document.querySelector("title")?.text.trim() || canvasId;
-  const { users, channels } = mentionsOf(body);
+  const title = file.title || read.title || canvasId;
   return {
     title,
     ...(file.updated && { updated: formatTime(file.updated) }),
