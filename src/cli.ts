@@ -14,9 +14,7 @@ import {
 } from "./config.ts";
 import { configureLogging, logger, stopLogging } from "./log/logger.ts";
 import { type RunningServer, startServer } from "./serve.ts";
-import { serverInfo } from "./mcp/server.ts";
-import { tools } from "./mcp/catalog.ts";
-import { buildManifest } from "./manifest.ts";
+import { serverInfo } from "./version.ts";
 
 /** Longest a graceful stop may take before the process exits anyway (MCP drain is 10 s). */
 const shutdownTimeoutMs = 15_000;
@@ -49,7 +47,11 @@ function printedInfo(args: string[]): boolean {
 }
 
 /** Prints the Slack app manifest on stdout, and what it leaves out on stderr. */
-function printManifest(config: Config): void {
+async function printManifest(config: Config): Promise<void> {
+  const [{ tools }, { buildManifest }] = await Promise.all([
+    import("./mcp/catalog.ts"),
+    import("./manifest.ts"),
+  ]);
   const { manifest, notes } = buildManifest({
     tools: config.slack.readOnly ? tools.filter((t) => t.annotations.readOnlyHint) : tools,
     publicUrl: config.http.publicUrl,
@@ -104,7 +106,7 @@ function stopOnSignal(server: RunningServer): void {
 
 /** Runs the mode `config` selects. */
 async function run(config: Config): Promise<void> {
-  if (config.mode === "manifest") return printManifest(config);
+  if (config.mode === "manifest") return await printManifest(config);
   await configureLogging({ ...config.log, secrets: secretSettings(config).map(([, v]) => v) });
   logger("lifecycle").info("Starting slack-mcp {version}: {config}", {
     version: serverInfo.version,

@@ -10,14 +10,14 @@ import {
   StdioServerTransport,
 } from "@modelcontextprotocol/server/stdio";
 import type { Config } from "./config.ts";
-import { createRuntime, startEventSocket } from "./serve.ts";
+import { createRuntime, startEventSocket } from "./runtime.ts";
 import type { ServiceOverrides } from "./services.ts";
 
 /** Serves one MCP connection on stdin/stdout until stdin closes. */
 export async function serveStdio(config: Config, overrides: ServiceOverrides = {}): Promise<void> {
   const { factory, intake } = await createRuntime(config, overrides);
   // Over stdio there is no webhook: Socket Mode is how events arrive.
-  const socket = startEventSocket(config, intake, overrides);
+  const socket = await startEventSocket(config, intake, overrides);
   const { promise: closed, resolve } = Promise.withResolvers<void>();
   // The entry closes the transport when the connection ends (stdin closed).
   const transport = new StdioServerTransport();

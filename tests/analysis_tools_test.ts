@@ -140,10 +140,16 @@ Deno.test("only the analysis tools declare the MCP Apps view, and its resource r
 Deno.test("chart: true adds a small SVG image of the activity; without it the result is text and data only", async () => {
   await using stack = await startStack();
   const client = await stack.connect();
-  const plain = await call(client, "slack_analyze_conversation", { channel_id: "#engineering" });
+  const plain = await call(client, "slack_analyze_conversation", {
+    channel_id: "#engineering",
+    oldest,
+    latest,
+  });
   assert.deepEqual(plain.content.map((c) => c.type), ["text"]);
   const charted = await call(client, "slack_analyze_conversation", {
     channel_id: "#engineering",
+    oldest,
+    latest,
     chart: true,
   });
   const image = charted.content.find((c) => c.type === "image") as
@@ -154,6 +160,7 @@ Deno.test("chart: true adds a small SVG image of the activity; without it the re
   assert.ok(svg.length <= 60 * 1024, `${svg.length} bytes`);
   assert.match(svg, /^<svg[\s>]/);
   assert.deepEqual(charted.structuredContent, plain.structuredContent);
+  assert.ok(plain.structuredContent!.participant_count > 0);
   const workspace = await call(client, "slack_analyze_workspace", { chart: true });
   assert.ok(workspace.content.some((c) => c.type === "image"));
 });

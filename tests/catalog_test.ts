@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadConfig, settingNames } from "../src/config.ts";
-import { createRuntime } from "../src/serve.ts";
+import { createRuntime } from "../src/runtime.ts";
 import { listedTool } from "../src/mcp/server.ts";
 import { tools as catalogTools } from "../src/mcp/catalog.ts";
 import { methodTiers } from "../src/slack/pacer.ts";

@@ -8,7 +8,7 @@ import { call, demoTokens, seedNow } from "./harness.ts";
 import { faultyStore } from "./fixtures/faulty_store.ts";
 import { loadConfig } from "../src/config.ts";
 import type { ServiceOverrides } from "../src/services.ts";
-import { createRuntime } from "../src/serve.ts";
+import { createRuntime } from "../src/runtime.ts";
 import { createMcpEndpoint } from "../src/http/mcp_route.ts";
 import { createEventBus } from "../src/mcp/event_bus.ts";
 import { createApp } from "../src/app.ts";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { botEventScopes, buildManifest } from "../src/manifest.ts";
 import { tools } from "../src/mcp/catalog.ts";
-import { serverInfo } from "../src/mcp/server.ts";
+import { serverInfo } from "../src/version.ts";
 import { runMain } from "./server_process.ts";
 
 Deno.test("every tool declares the Slack methods it calls and the scopes they need", () => {

@@ -26,9 +26,7 @@ import {
 import { toProtocolError } from "./errors.ts";
 import { withNotices } from "../util/notices.ts";
 import { logger } from "../log/logger.ts";
-
-/** Server name and version reported in `initialize` and `server/discover`. */
-export const serverInfo = { name: "slack-mcp", version: "0.2.0" } as const;
+import { serverInfo } from "../version.ts";
 
 const instructions =
   "Slack workspace tools. Channel parameters take an ID (C…), a name (#general) or a person (@alice) for the direct message with them; user parameters take an ID (U…) or @handle.";
