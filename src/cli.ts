@@ -13,8 +13,11 @@ import {
   settingNames,
 } from "./config.ts";
 import { configureLogging, logger, stopLogging } from "./log/logger.ts";
-import { type RunningServer, startServer } from "./serve.ts";
+import { listen } from "./serve.ts";
 import { serverInfo } from "./version.ts";
+
+/** How long `start` waits after listening before it loads the MCP stack unasked. */
+const warmAfterMs = 1_000;
 
 /** Longest a graceful stop may take before the process exits anyway (MCP drain is 10 s). */
 const shutdownTimeoutMs = 15_000;
@@ -67,7 +70,7 @@ async function printManifest(config: Config): Promise<void> {
  * and exits 0 (1 when the stop fails or outlasts {@link shutdownTimeoutMs}).
  * A second signal exits at once.
  */
-function stopOnSignal(server: RunningServer): void {
+function stopOnSignal(server: { close(): Promise<void> }): void {
   const log = logger("lifecycle");
   let stopping = false;
   const exit = async (code: number) => {
@@ -119,7 +122,8 @@ async function run(config: Config): Promise<void> {
     case "demo":
       return stopOnSignal(await (await import("./demo.ts")).startDemo(config));
     case "start":
-      return stopOnSignal(await startServer(config));
+      // Liveness at once; the MCP stack loads on the first request, or a moment later.
+      return stopOnSignal(await listen(config, {}, { warmAfterMs: warmAfterMs }));
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * `Deno.serve` for `config`: listens first and answers `/healthz` at once,
- * while the runtime (`runtime.ts`: services, MCP, app) loads; every other
- * request waits for it. Tears it all down again on close. `main.ts`, the demo
+ * loading the runtime (`runtime.ts`: services, MCP, app) on demand; every
+ * other request waits for it. Tears it all down again on close. `main.ts`, the demo
  * and the end-to-end tests start servers here.
  * @module
  */
@@ -13,6 +13,8 @@ import type { McpEndpoint } from "./http/mcp_route.ts";
 import type { Intake } from "./events/intake.ts";
 import type { SocketMode } from "./events/socket_mode.ts";
 import { logger } from "./log/logger.ts";
+import type { Hono } from "hono";
+import type { AppEnv } from "./app.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -46,6 +48,112 @@ function healthy(request: Request): Response {
   return Response.json({ status: "ok" }, { headers: { "x-request-id": requestId } });
 }
 
+/** A server that listens, its runtime loaded on demand. */
+export interface Listening {
+  url: string;
+  /** Loads the runtime (once) and resolves with the running server. */
+  ready(): Promise<RunningServer>;
+  /** Stops serving; closes the runtime when it was loaded. */
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on `config`'s address (HTTPS with TLS files) and answers `/healthz`
+ * at once. The runtime (`runtime.ts`: services, MCP, app) loads on the first
+ * other request, on {@link Listening.ready}, or `warmAfterMs` after listening,
+ * whichever comes first; requests wait for it meanwhile.
+ *
+ * @example
+ * ```ts
+ * const listening = await listen(config, {}, { warmAfterMs: 1_000 });
+ * ```
+ */
+export async function listen(
+  config: Config,
+  overrides: ServiceOverrides = {},
+  options: { warmAfterMs?: number } = {},
+): Promise<Listening> {
+  const tls = config.http.tls
+    ? {
+      cert: await readSetting("TLS_CERT_FILE", config.http.tls.certFile),
+      key: await readSetting("TLS_KEY_FILE", config.http.tls.keyFile),
+    }
+    : {};
+  let running: Promise<RunningServer> | undefined;
+  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname: config.http.host,
+    port: config.http.port,
+    ...tls,
+    onListen: resolve,
+  }, async (request, info) => {
+    if (request.method === "GET" && new URL(request.url).pathname === "/healthz") {
+      return healthy(request);
+    }
+    try {
+      return (await ready()).app.fetch(request, info);
+    } catch {
+      return Response.json({ error: "unavailable", message: "The server failed to start" }, {
+        status: 503,
+      });
+    }
+  });
+  const address = await listening;
+  const scheme = config.http.tls ? "https" : "http";
+  const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
+  const url = `${scheme}://${host}:${address.port}`;
+
+  async function load(): Promise<RunningServer & { app: Hono<AppEnv> }> {
+    const { createHttpRuntime, startEventSocket } = await import("./runtime.ts");
+    const { services, pipeline, factory, intake, mcp, events, app } = await createHttpRuntime(
+      config,
+      overrides,
+    );
+    // Started once serving, so a failed listen leaves no connection behind.
+    const socketMode = events.socket = await startEventSocket(config, intake, overrides);
+    logger("http").info("Serving MCP on {url}/mcp", { url });
+    return {
+      url,
+      services,
+      pipeline,
+      factory,
+      mcp,
+      intake,
+      socketMode,
+      app,
+      async close() {
+        // Before the intake drains: the events in hand get acknowledged, no new ones come.
+        await socketMode?.stop();
+        // Stop accepting first; in-flight requests keep running.
+        const stopped = server.shutdown();
+        // Let MCP calls finish, then close sessions: that ends their SSE streams,
+        // which the shutdown waits for.
+        await mcp.close();
+        await stopped;
+        await intake.drain(5_000);
+      },
+    };
+  }
+
+  function ready() {
+    running ??= load();
+    return running as ReturnType<typeof load>;
+  }
+
+  const warm = options.warmAfterMs === undefined
+    ? undefined
+    : setTimeout(() => ready().catch(() => {}), options.warmAfterMs);
+  return {
+    url,
+    ready,
+    async close() {
+      clearTimeout(warm);
+      if (running) return await (await running).close();
+      await server.shutdown();
+    },
+  };
+}
+
 /**
  * Starts serving `config` over HTTP (HTTPS with TLS files); resolves once the
  * whole runtime is ready.
@@ -59,67 +167,11 @@ export async function startServer(
   config: Config,
   overrides: ServiceOverrides = {},
 ): Promise<RunningServer> {
-  const tls = config.http.tls
-    ? {
-      cert: await readSetting("TLS_CERT_FILE", config.http.tls.certFile),
-      key: await readSetting("TLS_KEY_FILE", config.http.tls.keyFile),
-    }
-    : {};
-  const runtime = import("./runtime.ts").then((m) => m.createHttpRuntime(config, overrides));
-  // A failed start is reported by the await below; requests meanwhile get a 503.
-  runtime.catch(() => {});
-  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    hostname: config.http.host,
-    port: config.http.port,
-    ...tls,
-    onListen: resolve,
-  }, async (request, info) => {
-    if (request.method === "GET" && new URL(request.url).pathname === "/healthz") {
-      return healthy(request);
-    }
-    try {
-      return (await runtime).app.fetch(request, info);
-    } catch {
-      return Response.json({ error: "unavailable", message: "The server failed to start" }, {
-        status: 503,
-      });
-    }
-  });
-  const address = await listening;
-  let ready;
+  const listening = await listen(config, overrides);
   try {
-    ready = await runtime;
+    return await listening.ready();
   } catch (error) {
-    await server.shutdown();
+    await listening.close().catch(() => {});
     throw error;
   }
-  const { services, pipeline, factory, intake, mcp, events } = ready;
-  // Started once serving, so a failed listen leaves no connection behind.
-  const { startEventSocket } = await import("./runtime.ts");
-  const socketMode = events.socket = await startEventSocket(config, intake, overrides);
-  const scheme = config.http.tls ? "https" : "http";
-  const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
-  const url = `${scheme}://${host}:${address.port}`;
-  logger("http").info("Serving MCP on {url}/mcp", { url });
-  return {
-    url,
-    services,
-    pipeline,
-    factory,
-    mcp,
-    intake,
-    socketMode,
-    async close() {
-      // Before the intake drains: the events in hand get acknowledged, no new ones come.
-      await socketMode?.stop();
-      // Stop accepting first; in-flight requests keep running.
-      const stopped = server.shutdown();
-      // Let MCP calls finish, then close sessions: that ends their SSE streams,
-      // which the shutdown waits for.
-      await mcp.close();
-      await stopped;
-      await intake.drain(5_000);
-    },
-  };
 }
