@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Ajv } from "ajv";
+import { pageWalker } from "./testing.ts";
 import {
   createEmulator,
   defaultTokens,
@@ -59,25 +60,9 @@ function setup() {
     return await response.json();
   }
 
-  /** Follows `next_cursor` to the end, collecting `key` from each page. */
-  async function walk(
-    method: string,
-    key: string,
-    params: Record<string, string | number>,
-    token = bot,
-  ): Promise<{ items: Json[]; pages: number }> {
-    const items: Json[] = [];
-    let cursor = "";
-    let pages = 0;
-    do {
-      const body = await call(method, { ...params, ...(cursor ? { cursor } : {}) }, token);
-      assert.equal(body.ok, true, body.error);
-      items.push(...body[key]);
-      cursor = body.response_metadata.next_cursor;
-      pages++;
-    } while (cursor);
-    return { items, pages };
-  }
+  const walk = pageWalker((method, params, token) =>
+    call(method, params as Record<string, string | number>, token)
+  );
 
   return { emulator, clock, events, call, walk };
 }

@@ -25,6 +25,33 @@ export const app: string = defaultTokens.app;
 
 const fixtures = new URL("../../tests/fixtures/", import.meta.url);
 
+/**
+ * `walk` for a `call`: follows `next_cursor` to the end, collecting `key`
+ * from each page (and checking each page is `ok`).
+ */
+export function pageWalker(
+  call: (method: string, params: Record<string, unknown>, token: string) => Promise<Json>,
+) {
+  return async function walk(
+    method: string,
+    key: string,
+    params: Record<string, unknown>,
+    token = bot,
+  ): Promise<{ items: Json[]; pages: number }> {
+    const items: Json[] = [];
+    let cursor = "";
+    let pages = 0;
+    do {
+      const body = await call(method, { ...params, ...(cursor ? { cursor } : {}) }, token);
+      assert.equal(body.ok, true, body.error);
+      items.push(...body[key]);
+      cursor = body.response_metadata.next_cursor;
+      pages++;
+    } while (cursor);
+    return { items, pages };
+  };
+}
+
 /** A served emulator and helpers bound to it. */
 export interface TestEmulator extends AsyncDisposable {
   served: ServedEmulator;
@@ -78,24 +105,7 @@ export async function startEmulator(): Promise<TestEmulator> {
     return await response.json();
   }
 
-  async function walk(
-    method: string,
-    key: string,
-    params: Record<string, unknown>,
-    token = bot,
-  ): Promise<{ items: Json[]; pages: number }> {
-    const items: Json[] = [];
-    let cursor = "";
-    let pages = 0;
-    do {
-      const body = await call(method, { ...params, ...(cursor ? { cursor } : {}) }, token);
-      assert.equal(body.ok, true, body.error);
-      items.push(...body[key]);
-      cursor = body.response_metadata.next_cursor;
-      pages++;
-    } while (cursor);
-    return { items, pages };
-  }
+  const walk = pageWalker(call);
 
   return {
     served,
