@@ -28,21 +28,32 @@ const CSP = [
   "form-action 'none'",
 ].join("; ");
 
-/** Bundles `view.ts` (with the MCP Apps client) for browsers, minified. */
-async function bundleScript(): Promise<string> {
+/**
+ * Bundles the TypeScript module at `entry` (with what it imports) into one
+ * browser script, with `deno bundle`.
+ *
+ * @example
+ * ```ts
+ * const script = await bundleForBrowser(new URL("view.ts", import.meta.url), { minify: true });
+ * ```
+ */
+export async function bundleForBrowser(
+  entry: URL,
+  options: { minify?: boolean } = {},
+): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "analysis_view_" });
   try {
-    const output = `${dir}/view.js`;
+    const output = `${dir}/bundle.js`;
     const { success, stderr } = await new Deno.Command(Deno.execPath(), {
       args: [
         "bundle",
         "--quiet",
         "--platform=browser",
         "--format=esm",
-        "--minify",
+        ...(options.minify ? ["--minify"] : []),
         "--output",
         output,
-        new URL("view.ts", HERE).pathname,
+        entry.pathname,
       ],
       cwd: ROOT.pathname,
       stdout: "null",
@@ -74,7 +85,8 @@ function compactCss(css: string): string {
  */
 export async function buildViewHtml(): Promise<string> {
   const [script, css] = await Promise.all([
-    bundleScript(),
+    // The view with the MCP Apps client, minified.
+    bundleForBrowser(new URL("view.ts", HERE), { minify: true }),
     Deno.readTextFile(new URL("view.css", HERE)),
   ]);
   // Inside <script>, "</script" and "<!--" would end or confuse the element.

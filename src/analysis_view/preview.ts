@@ -7,6 +7,7 @@
  */
 import puppeteer, { type Frame, type Page } from "puppeteer-core";
 import { VIEW_HTML } from "./view_html.gen.ts";
+import { bundleForBrowser } from "./build.ts";
 import type { PreviewConfig, PreviewFrameConfig } from "./preview_host_page.ts";
 
 export type { PreviewFrameConfig };
@@ -43,29 +44,7 @@ let hostScript: Promise<string> | undefined;
 
 /** The host page's script: `preview_host_page.ts` bundled with the `AppBridge`. */
 function bundleHostScript(): Promise<string> {
-  hostScript ??= (async () => {
-    const dir = await Deno.makeTempDir({ prefix: "analysis_preview_" });
-    try {
-      const output = `${dir}/host.js`;
-      const { success, stderr } = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "bundle",
-          "--quiet",
-          "--platform=browser",
-          "--format=esm",
-          "--output",
-          output,
-          new URL("preview_host_page.ts", import.meta.url).pathname,
-        ],
-        cwd: new URL("../../", import.meta.url).pathname,
-        stderr: "piped",
-      }).output();
-      if (!success) throw new Error(`deno bundle failed: ${new TextDecoder().decode(stderr)}`);
-      return await Deno.readTextFile(output);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  })();
+  hostScript ??= bundleForBrowser(new URL("preview_host_page.ts", import.meta.url));
   return hostScript;
 }
 
