@@ -28,6 +28,7 @@
  * @module
  */
 import { z } from "zod";
+import { formatDuration } from "./duration.ts";
 
 const countSchema = z.number().int().nonnegative();
 const HOUR_MS = 3_600_000;
@@ -599,18 +600,4 @@ function plural(count: number, singular: string, many = `${singular}s`): string 
 function clip(text: string, limit: number): string {
   const chars = Array.from(text);
   return chars.length <= limit ? text : chars.slice(0, limit - 1).join("") + "…";
-}
-
-/** "45s", "5m 12s", "3h 20m", "2d 4h": coarse enough to read, exact enough to compare. */
-function formatDuration(seconds: number): string {
-  const units: [string, number][] = [["d", 86_400], ["h", 3_600], ["m", 60], ["s", 1]];
-  const parts: string[] = [];
-  let rest = seconds;
-  for (const [unit, size] of units) {
-    if (parts.length === 2) break;
-    const amount = Math.floor(rest / size);
-    rest -= amount * size;
-    if (amount > 0 || parts.length > 0) parts.push(`${amount}${unit}`);
-  }
-  return parts.length === 0 ? "0s" : parts.join(" ");
 }

@@ -10,6 +10,7 @@
  */
 import type { ConversationMetrics } from "../analysis/conversation.ts";
 import type { WorkspaceMetrics } from "../analysis/workspace.ts";
+import { formatDuration } from "../analysis/duration.ts";
 
 /** What the view can do through its host; absent members are not offered. */
 export interface ViewActions {
@@ -438,18 +439,4 @@ function formatDay(date: string, withWeekday: boolean) {
   const day = d.getUTCDate();
   if (!withWeekday) return formatDate(date);
   return `${WEEKDAYS[(d.getUTCDay() + 6) % 7]} ${day}`;
-}
-
-/** "45s", "5m 12s", "3h 20m", "2d 4h", as in the text summary. */
-function formatDuration(seconds: number) {
-  const units: [string, number][] = [["d", 86_400], ["h", 3_600], ["m", 60], ["s", 1]];
-  const parts: string[] = [];
-  let rest = seconds;
-  for (const [unit, size] of units) {
-    if (parts.length === 2) break;
-    const amount = Math.floor(rest / size);
-    rest -= amount * size;
-    if (amount > 0 || parts.length > 0) parts.push(`${amount}${unit}`);
-  }
-  return parts.length === 0 ? "0s" : parts.join(" ");
 }
