@@ -4,7 +4,7 @@
  * emulator's writes coming back as events through `event_delivery`.
  */
 import assert from "node:assert/strict";
-import { call, demoTokens, seedNow } from "./harness.ts";
+import { call, demoTokens, postSignedEvent, seedNow, type SignedPostOptions } from "./harness.ts";
 import { faultyStore } from "./fixtures/faulty_store.ts";
 import { loadConfig } from "../src/config.ts";
 import type { ServiceOverrides } from "../src/services.ts";
@@ -21,7 +21,7 @@ import type { EventEnvelope } from "../src/events/normalize.ts";
 import { createEmulator, serveEmulator } from "../src/slack_emulator/emulator.ts";
 import { createSeedWorkspace, DEMO_INSTALLER_ID } from "../src/slack_emulator/seed.ts";
 import { startEventDelivery } from "../src/slack_emulator/event_delivery.ts";
-import { signSlackRequest, verifySlackSignature } from "../src/slack/signature.ts";
+import { verifySlackSignature } from "../src/slack/signature.ts";
 import { createMemoryStore } from "../src/store/memory_store.ts";
 import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import { sleep } from "../src/util/sleep.ts";
@@ -110,29 +110,8 @@ function envelope(name: string, event: Record<string, unknown> = {}): EventEnvel
 }
 
 /** POSTs `body` to the webhook signed as Slack would (or with `secret` / `signedAt` of a forger). */
-async function post(
-  stack: EventStack,
-  body: unknown,
-  options: { headers?: Record<string, string>; secret?: string; signedAt?: number; path?: string } =
-    {},
-) {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  const timestamp = String(Math.floor((options.signedAt ?? Date.now()) / 1000));
-  const response = await fetch(`${stack.url}${options.path ?? "/slack/events"}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-slack-request-timestamp": timestamp,
-      "x-slack-signature": await signSlackRequest({
-        secret: options.secret ?? secret,
-        timestamp,
-        body: text,
-      }),
-      ...options.headers,
-    },
-    body: text,
-  });
-  return { status: response.status, body: await response.text() };
+function post(stack: EventStack, body: unknown, options: Partial<SignedPostOptions> = {}) {
+  return postSignedEvent(stack.url, body, { secret, ...options });
 }
 
 /** Resolves once `check` holds, polling; fails after `ms`. */

@@ -4,6 +4,7 @@
  * @module
  */
 import { loadConfig } from "../src/config.ts";
+import { signSlackRequest } from "../src/slack/signature.ts";
 import { type RunningServer, startServer } from "../src/serve.ts";
 import type { ServiceOverrides } from "../src/services.ts";
 import { defaultTokens as demoTokens, serveEmulator } from "../src/slack_emulator/emulator.ts";
@@ -122,4 +123,40 @@ export async function call(
   args: Record<string, unknown> = {},
 ): Promise<LooseResult> {
   return await client.callTool({ name, arguments: args }) as LooseResult;
+}
+
+/** Options of {@link postSignedEvent}. */
+export interface SignedPostOptions {
+  /** The signing secret (a forger's, to test refusals). */
+  secret: string;
+  headers?: Record<string, string>;
+  /** Unix ms the signature claims, default now. */
+  signedAt?: number;
+  /** Default `/slack/events`. */
+  path?: string;
+}
+
+/** POSTs `body` to `url`'s webhook signed as Slack would; the status and text answered. */
+export async function postSignedEvent(
+  url: string,
+  body: unknown,
+  options: SignedPostOptions,
+): Promise<{ status: number; body: string }> {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const timestamp = String(Math.floor((options.signedAt ?? Date.now()) / 1000));
+  const response = await fetch(`${url}${options.path ?? "/slack/events"}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-slack-request-timestamp": timestamp,
+      "x-slack-signature": await signSlackRequest({
+        secret: options.secret,
+        timestamp,
+        body: text,
+      }),
+      ...options.headers,
+    },
+    body: text,
+  });
+  return { status: response.status, body: await response.text() };
 }

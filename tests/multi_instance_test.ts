@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { redisTest } from "./redis_server.ts";
 import { startUpstashBridge } from "./upstash_bridge.ts";
-import { call, type Stack, startStack, textOf } from "./harness.ts";
-import { signSlackRequest } from "../src/slack/signature.ts";
+import { call, postSignedEvent, type Stack, startStack, textOf } from "./harness.ts";
 import { createUpstashStore } from "../src/store/upstash_store.ts";
 
 Deno.env.set("UPSTASH_DISABLE_TELEMETRY", "1");
@@ -11,22 +10,10 @@ const signingSecret = "multi-instance-signing-secret";
 
 /** POSTs an Events API envelope to `url` signed as Slack would, optionally as a retry. */
 async function deliver(url: string, envelope: unknown, retryNum?: number): Promise<number> {
-  const body = JSON.stringify(envelope);
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const response = await fetch(`${url}/slack/events`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-slack-request-timestamp": timestamp,
-      "x-slack-signature": await signSlackRequest({ secret: signingSecret, timestamp, body }),
-      ...(retryNum
-        ? { "x-slack-retry-num": String(retryNum), "x-slack-retry-reason": "http_timeout" }
-        : {}),
-    },
-    body,
-  });
-  await response.body?.cancel();
-  return response.status;
+  const retry: Record<string, string> = retryNum
+    ? { "x-slack-retry-num": String(retryNum), "x-slack-retry-reason": "http_timeout" }
+    : {};
+  return (await postSignedEvent(url, envelope, { secret: signingSecret, headers: retry })).status;
 }
 
 async function fixture(name: string): Promise<Record<string, unknown>> {

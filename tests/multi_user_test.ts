@@ -13,13 +13,12 @@ import {
   type OAuthTokens,
   UnauthorizedError,
 } from "@modelcontextprotocol/client";
-import { call, demoTokens, startStack, textOf } from "./harness.ts";
+import { call, demoTokens, postSignedEvent, startStack, textOf } from "./harness.ts";
 import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import { createTestBrowser } from "../src/oauth/testing.ts";
 import { defaultOAuthClient } from "../src/slack_emulator/oauth.ts";
 import { serveEmulator } from "../src/slack_emulator/emulator.ts";
 import { configureLogging, stopLogging } from "../src/log/logger.ts";
-import { signSlackRequest } from "../src/slack/signature.ts";
 import type { Store } from "../src/store/store.ts";
 import { createUpstashStore } from "../src/store/upstash_store.ts";
 import { redisTest } from "./redis_server.ts";
@@ -349,18 +348,8 @@ async function deliverMessage(url: string, channel: string, text: string) {
     team_id: "T0ACMEDEM",
     event: { type: "message", channel, user: "U0BRUNO02", text, ts: `${Date.now() / 1000}` },
   });
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const response = await fetch(`${url}/slack/events`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-slack-request-timestamp": timestamp,
-      "x-slack-signature": await signSlackRequest({ secret: signingSecret, timestamp, body }),
-    },
-    body,
-  });
+  const response = await postSignedEvent(url, body, { secret: signingSecret });
   assert.equal(response.status, 200);
-  await response.body?.cancel();
 }
 
 Deno.test("event tools show a person only events from conversations they belong to", async () => {
