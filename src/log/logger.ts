@@ -29,7 +29,7 @@ import {
 } from "@logtape/logtape";
 import { DEFAULT_REDACT_FIELDS, redactByField } from "@logtape/redaction";
 import { ConfigError } from "../config.ts";
-import { masksFor, maskText } from "../util/redact.ts";
+import { escapeRegExp, masksFor, maskText } from "../util/redact.ts";
 
 /** Logging settings (from `Config.log`) plus the secret values to mask. */
 export interface LoggingOptions {
@@ -47,12 +47,38 @@ const redactFields = [...DEFAULT_REDACT_FIELDS, /cookie/i, /signing/i];
 /** A sink as LogTape's factories return them: disposable, synchronously or not. */
 type DisposableSink = Sink & Partial<Disposable & AsyncDisposable>;
 
+/** Any of {@link redactFields} in one pass (the patterns are case-insensitive; a string is exact). */
+const secretField = new RegExp(
+  redactFields.map((p) => typeof p === "string" ? `^${escapeRegExp(p)}$` : p.source).join("|"),
+  "i",
+);
+
+/** Deeper than this, {@link namesSecret} leaves the decision to the full redaction. */
+const maxCheckDepth = 8;
+
+/** Whether any key in `value`, however deep, is named like a secret (true when too deep to tell). */
+function namesSecret(value: unknown, seen = new Set<object>(), depth = 0): boolean {
+  if (value === null || typeof value !== "object" || seen.has(value)) return false;
+  if (depth > maxCheckDepth) return true;
+  seen.add(value);
+  for (const [key, inner] of Object.entries(value)) {
+    if (secretField.test(key) || namesSecret(inner, seen, depth + 1)) return true;
+  }
+  return false;
+}
+
 /**
  * Drops fields named like secrets (`token`, `password`, …) whatever their
  * value; known secrets and token shapes are masked in the formatted line.
+ * Records with no such field (an access line) skip the redaction's copy.
  */
-function redacting(sink: Sink): Sink {
-  return redactByField(sink, { fieldPatterns: redactFields });
+function redacting(sink: DisposableSink): Sink {
+  const redacted = redactByField(sink, { fieldPatterns: redactFields });
+  const wrapped: DisposableSink = (record) =>
+    namesSecret(record.properties) ? redacted(record) : sink(record);
+  if (sink[Symbol.dispose]) wrapped[Symbol.dispose] = sink[Symbol.dispose];
+  if (sink[Symbol.asyncDispose]) wrapped[Symbol.asyncDispose] = sink[Symbol.asyncDispose];
+  return wrapped;
 }
 
 async function openFileSink(path: string, formatter: TextFormatter): Promise<Sink> {

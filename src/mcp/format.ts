@@ -300,6 +300,50 @@ export function formatDays(days: Day[]): string {
   return days.flatMap((day) => [day.date, ...day.messages.map(formatRow)]).join("\n");
 }
 
+/** {@link messageDays} with its text: the day lines and the users line. */
+export interface RenderedDays {
+  days: Day[];
+  users: Record<string, string>;
+  lines: string;
+}
+
+/** Per message list, per thread being read: the names it was rendered with, and the result. */
+const rendered = new WeakMap<
+  LeanMessage[],
+  Map<string, { names: Record<string, string>; value: RenderedDays }>
+>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * {@link messageDays} and its lines ({@link formatDays}, {@link formatUsers}),
+ * rendered once per message list and kept as long as the list lives: a cached
+ * page is parsed once and shared by every read of it, so a repeated read skips
+ * the rendering (a fifth of a cached call's CPU). The result is frozen, as it
+ * is shared.
+ */
+export function renderDays(
+  messages: LeanMessage[],
+  names: Record<string, string>,
+  options: { threadTs?: string } = {},
+): RenderedDays {
+  const key = options.threadTs ?? "";
+  const byThread = rendered.get(messages) ?? new Map();
+  const known = byThread.get(key);
+  if (known?.names === names) return known.value;
+  const { days, users } = messageDays(messages, names, options);
+  const value = deepFreeze({ days, users, lines: `${formatDays(days)}${formatUsers(users)}` });
+  byThread.set(key, { names, value });
+  rendered.set(messages, byThread);
+  return value;
+}
+
 /**
  * ID → name for `ids`, plus `known` names (bots' names from their messages).
  * An ID without a name (a failed lookup) is left out rather than mapped to

@@ -7,6 +7,7 @@ import {
   messageDays,
   messageRows,
   namesFor,
+  renderDays,
   toLean,
 } from "./format.ts";
 
@@ -116,4 +117,18 @@ Deno.test("asOf() speaks only when the cached value is over a minute old", () =>
   assert.deepEqual(asOf(90, now), { as_of: "2026-11-25 14:02:00 UTC" });
   assert.equal(formatTime("1795604400.000100"), "2026-11-25 11:00");
   assert.equal(formatInstant("2026-11-25T14:03:07.123Z"), "2026-11-25 14:03:07 UTC");
+});
+
+Deno.test("renderDays() renders a message list once per thread and names, and freezes it", () => {
+  const messages = [
+    toLean({ type: "message", ts: ts("2026-11-25T10:00:00Z"), user: "U1", text: "a" }),
+  ];
+  const names = { U1: "ana" };
+  const first = renderDays(messages, names);
+  assert.equal(renderDays(messages, names), first);
+  assert.equal(first.lines, `2026-11-25\n${messages[0].ts} 10:00 ana: a\nUsers: ana U1`);
+  assert.ok(Object.isFrozen(first.days[0].messages[0]));
+  assert.notEqual(renderDays(messages, { U1: "ana" }), first, "other names render again");
+  assert.notEqual(renderDays(messages, names, { threadTs: messages[0].ts }), first);
+  assert.notEqual(renderDays([...messages], names), first, "another list renders again");
 });

@@ -25,7 +25,8 @@ const shapes: Mask[] = [
   { pattern: /\bv0=[0-9a-f]{64}\b/g, replacement: redacted },
 ];
 
-function escapeRegExp(text: string): string {
+/** `text` as a regex source matching it literally. */
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 

@@ -14,17 +14,16 @@ import {
   asOfSchema,
   daySchema,
   detailsSchema,
-  formatDays,
   formatRow,
   formatUsers,
   type LeanMessage,
-  messageDays,
   type MessageRow,
   messageRows,
   moreLine,
   namesFor,
   present,
   type RawMessage,
+  renderDays,
   timezoneSchema,
   toLean,
   usersSchema,
@@ -182,13 +181,15 @@ function messagePage(
   });
 }
 
+const noNames: Record<string, string> = {};
+
 /** A page of messages as the model sees it, and its text under `heading`. */
 function messagesResult(
   channel: string,
   page: CacheResult<Page<LeanMessage>>,
   options: { heading: string; now: number; threadTs?: string },
 ) {
-  const { days, users } = messageDays(page.value.items, page.value.names ?? {}, options);
+  const { days, users, lines } = renderDays(page.value.items, page.value.names ?? noNames, options);
   const stale = asOf(page.ageSeconds, options.now);
   return {
     structured: {
@@ -199,9 +200,9 @@ function messagesResult(
       ...present("next_cursor", page.value.next_cursor),
       ...stale,
     },
-    text: `${options.heading} (UTC):\n${formatDays(days)}${formatUsers(users)}${
-      moreLine(page.value.next_cursor)
-    }${asOfLine(stale)}`,
+    text: `${options.heading} (UTC):\n${lines}${moreLine(page.value.next_cursor)}${
+      asOfLine(stale)
+    }`,
   };
 }
 
