@@ -78,19 +78,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack & As
     server,
     url: server.url,
     async connect(connectOptions = {}) {
-      const headers: Record<string, string> = { ...connectOptions.headers };
-      if (connectOptions.token) headers.authorization = `Bearer ${connectOptions.token}`;
-      const client = new Client(
-        { name: "test-client", version: "1.0.0" },
-        connectOptions.era === "modern"
-          ? { versionNegotiation: { mode: { pin: "2026-07-28" } } }
-          : {},
-      );
-      await client.connect(
-        new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
-          requestInit: { headers },
-        }),
-      );
+      const client = await connectClient(server.url, connectOptions);
       clients.push(client);
       return client;
     },
@@ -104,6 +92,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack & As
     },
   };
   return stack;
+}
+
+/**
+ * An MCP client connected over HTTP to the server at `url` (its base URL, as
+ * in `Stack.url`); the caller closes it. {@link Stack.connect} uses it too.
+ *
+ * @example
+ * ```ts
+ * const client = await connectClient(server.url);
+ * ```
+ */
+export async function connectClient(url: string, options: ConnectOptions = {}): Promise<Client> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const client = new Client(
+    { name: "test-client", version: "1.0.0" },
+    options.era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {},
+  );
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers } }),
+  );
+  return client;
 }
 
 /** The text of a tool result. */

@@ -62,7 +62,9 @@ export async function runMain(
 }
 
 /**
- * Starts `main.ts` (HTTP on a free port) and resolves once it listens.
+ * Starts `main.ts` (HTTP on a free port) with `permissions` (default: what
+ * `deno task start` grants) and resolves once it listens; rejects, with the
+ * exit code and stderr, when it exits first.
  *
  * @example
  * ```ts
@@ -74,8 +76,9 @@ export async function runMain(
 export async function spawnServer(
   env: Record<string, string>,
   args: string[] = [],
+  permissions: string[] = startPermissions,
 ): Promise<ServerProcess> {
-  const child = command(["--port", "0", ...args], env, startPermissions).spawn();
+  const child = command(["--port", "0", ...args], env, permissions).spawn();
   const text = { stdout: "", stderr: "" };
   const { promise: listening, resolve, reject } = Promise.withResolvers<string>();
   const collect = async (name: keyof typeof text) => {
@@ -86,7 +89,10 @@ export async function spawnServer(
     }
   };
   const reading = Promise.all([collect("stdout"), collect("stderr")])
-    .then(() => reject(new Error(`The server exited before listening:\n${text.stderr}`)));
+    .then(async () => {
+      const { code } = await child.status;
+      reject(new Error(`The server exited with code ${code} before listening:\n${text.stderr}`));
+    });
   let exited = false;
   const finished = async () => {
     const { code } = await child.status;
@@ -95,7 +101,11 @@ export async function spawnServer(
     return { code, ...text };
   };
   const stop = async () => {
-    if (!exited) child.kill("SIGKILL");
+    try {
+      if (!exited) child.kill("SIGKILL");
+    } catch {
+      // It exited on its own (before listening, say) and nobody awaited it yet.
+    }
     await finished();
   };
   const timer = setTimeout(
