@@ -136,7 +136,11 @@ export async function listen(
   }
 
   function ready() {
-    running ??= load();
+    running ??= load().catch((error) => {
+      // Said once, here: the warm-up and requests only see the rejection (503 for requests).
+      logger("lifecycle").error("The MCP stack failed to load: {error}", { error });
+      throw error;
+    });
     return running as ReturnType<typeof load>;
   }
 
@@ -148,7 +152,8 @@ export async function listen(
     ready,
     async close() {
       clearTimeout(warm);
-      if (running) return await (await running).close();
+      const loaded = await running?.catch(() => undefined);
+      if (loaded) return await loaded.close();
       await server.shutdown();
     },
   };

@@ -11,6 +11,9 @@ import { createMemoryStore } from "../src/store/memory_store.ts";
 import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import { spawnServer } from "./server_process.ts";
 import { sleep } from "../src/util/sleep.ts";
+import { configureLogging, stopLogging } from "../src/log/logger.ts";
+import { loadConfig } from "../src/config.ts";
+import { listen } from "../src/serve.ts";
 
 async function readyz(url: string) {
   const response = await fetch(`${url}/readyz`);
@@ -124,4 +127,37 @@ Deno.test("SIGINT on an idle server exits 0 at once", async () => {
   const { code, stderr } = await server.finished();
   assert.equal(code, 0, stderr);
   assert.ok(performance.now() - started < 5_000);
+});
+
+Deno.test("a runtime that fails to load is logged once and requests get 503, /healthz still 200", async () => {
+  const lines: string[] = [];
+  const decoder = new TextDecoder();
+  await configureLogging({
+    level: "info",
+    format: "text",
+    secrets: [],
+    stream: new WritableStream({ write: (chunk) => void lines.push(decoder.decode(chunk)) }),
+  });
+  const config = loadConfig({ SLACK_BOT_TOKEN: demoTokens.bot, PORT: "0" });
+  // The services read their store first: a store that cannot be had fails the load.
+  const overrides = Object.defineProperty({}, "store", {
+    get: () => {
+      throw new Error("no store for you");
+    },
+  });
+  const listening = await listen(config, overrides);
+  try {
+    assert.equal((await fetch(`${listening.url}/healthz`)).status, 200);
+    for (let i = 0; i < 2; i++) {
+      const response = await fetch(`${listening.url}/readyz`);
+      assert.equal(response.status, 503);
+      await response.body?.cancel();
+    }
+    const failures = lines.filter((l) => l.includes("The MCP stack failed to load"));
+    assert.equal(failures.length, 1, lines.join(""));
+    assert.match(failures[0], /no store for you/);
+  } finally {
+    await listening.close();
+    await stopLogging();
+  }
 });
