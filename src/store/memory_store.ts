@@ -1,8 +1,9 @@
 /**
  * The in-process {@link Store}: one `Map` for strings, lists and rate-limit
  * windows. Expiry follows the injected clock (checked on read, swept when
- * full), and at `maxKeys` the least recently used keys are evicted, so memory
- * stays bounded without any timer running.
+ * full), and at `maxKeys` keys not used since they were last passed over are
+ * evicted (second chance, an approximate LRU), so memory stays bounded
+ * without any timer running.
  * @module
  */
 import type { LimitResult, Store } from "./store.ts";
@@ -17,9 +18,12 @@ export interface MemoryStoreOptions {
 }
 
 type Entry =
-  | { kind: "string"; value: string; expiresAt: number }
-  | { kind: "list"; items: string[]; expiresAt: number }
-  | { kind: "window"; window: SlidingWindow; expiresAt: number };
+  & (
+    | { kind: "string"; value: string; expiresAt: number }
+    | { kind: "list"; items: string[]; expiresAt: number }
+    | { kind: "window"; window: SlidingWindow; expiresAt: number }
+  )
+  & { used?: boolean };
 
 /** Calls counted in the fixed window `index` (of `windowMs`) and in the one before it. */
 interface SlidingWindow {
@@ -48,21 +52,26 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const now = options.now ?? Date.now;
   const maxKeys = options.maxKeys ?? 100_000;
   requirePositiveInteger("maxKeys", maxKeys);
-  // Insertion order doubles as recency: every read or write moves a key to the end.
+  // Insertion order is age; a use only sets a flag. Moving a key to the end on
+  // every use (delete, then set) costs V8 a rehash of a big, full map every few
+  // operations: at 50,000 keys, 190 µs per webhook event instead of 2.
   const entries = new Map<string, Entry>();
   let nextSweepAt = -Infinity;
 
   function read(key: string): Entry | undefined {
     const entry = entries.get(key);
     if (!entry) return undefined;
-    entries.delete(key);
-    if (entry.expiresAt <= now()) return undefined;
-    entries.set(key, entry);
+    if (entry.expiresAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    entry.used = true;
     return entry;
   }
 
   function write(key: string, entry: Entry) {
-    entries.delete(key);
+    // Rewriting a key uses it, and keeps its place.
+    entry.used = entries.has(key);
     entries.set(key, entry);
     if (entries.size <= maxKeys) return;
     const time = now();
@@ -70,9 +79,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       nextSweepAt = time + SWEEP_INTERVAL_MS;
       for (const [k, e] of entries) if (e.expiresAt <= time) entries.delete(k);
     }
-    for (const k of entries.keys()) {
+    // Oldest first: a key used since it was last passed over moves to the end, unused; others go.
+    for (const [k, e] of entries) {
       if (entries.size <= maxKeys) break;
       entries.delete(k);
+      if (e.used) {
+        e.used = false;
+        entries.set(k, e);
+      }
     }
   }
 
