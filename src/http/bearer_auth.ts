@@ -17,9 +17,12 @@ export interface BearerAuthOptions {
   realm?: string;
 }
 
-/** Constant-time equality of two strings. */
-export async function safeEqual(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([sha256(a), sha256(b)]);
+/** Constant-time equality of two strings; `b` may be given as its digest, computed once. */
+export async function safeEqual(
+  a: string,
+  b: string | Promise<Uint8Array>,
+): Promise<boolean> {
+  const [x, y] = await Promise.all([sha256(a), typeof b === "string" ? sha256(b) : b]);
   let diff = 0;
   for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
   return diff === 0;
@@ -41,10 +44,11 @@ export function bearerToken(header: string | undefined): string | undefined {
  */
 export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
   const realm = options.realm ?? "slack-mcp";
+  const expected = options.token ? sha256(options.token) : undefined;
   return async (c, next) => {
-    if (!options.token) return await next();
+    if (!expected) return await next();
     const presented = bearerToken(c.req.header("authorization"));
-    if (presented !== undefined && await safeEqual(presented, options.token)) return await next();
+    if (presented !== undefined && await safeEqual(presented, expected)) return await next();
     logger("security").warn("Authentication failed for {method} {path}: {reason}", {
       method: c.req.method,
       path: c.req.path,

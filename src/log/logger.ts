@@ -104,6 +104,14 @@ const textLine: TextFormatterOptions["format"] = (
   }`;
 };
 
+/** A value as text lines show it: strings bare, numbers and booleans plainly, the rest inspected. */
+function bare(value: unknown): string {
+  if (typeof value === "string") return value;
+  return typeof value === "number" || typeof value === "boolean"
+    ? String(value)
+    : Deno.inspect(value);
+}
+
 const jsonLines = getJsonLinesFormatter();
 
 /** One JSON object per line; string values read bare in `message`, as in text lines. */
@@ -111,9 +119,7 @@ const jsonLine: TextFormatter = (record) =>
   jsonLines({
     ...record,
     message: [
-      record.message.map((part, i) =>
-        i % 2 === 0 || typeof part === "string" ? part : Deno.inspect(part)
-      ).join(""),
+      record.message.map((part, i) => i % 2 === 0 ? part : bare(part)).join(""),
     ],
   });
 
@@ -143,7 +149,7 @@ export async function configureLogging(options: LoggingOptions): Promise<void> {
   const masks = masksFor(options.secrets);
   const format = options.format === "json"
     ? jsonLine
-    : getTextFormatter({ timestamp: "date-time-tz", value: "bare", format: textLine });
+    : getTextFormatter({ timestamp: "date-time-tz", value: bare, format: textLine });
   const formatter = (record: LogRecord) => maskText(format(record), masks);
   // Dispose the old sinks first: they hold the lock on stderr's writer.
   await reset();
