@@ -48,7 +48,8 @@ export async function spawnMain(
         ...benchEnv,
         ...env,
       },
-      denoFlags,
+      // As `deno task start` runs it.
+      denoFlags: ["--unstable-lazy-dynamic-imports", ...denoFlags],
     });
     return {
       ...server,

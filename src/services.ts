@@ -3,7 +3,7 @@
  * startup from the config. Tests build it with their own store, clock or fetch.
  * @module
  */
-import type { Config } from "./config.ts";
+import { type Config, ratePresets } from "./config.ts";
 import { createEventStream, type WritableEventStream } from "./events/event_stream.ts";
 import { createSlackClient, type SlackClient } from "./slack/client.ts";
 import { createDirectory, type Directory } from "./slack/directory.ts";
@@ -59,6 +59,23 @@ const revokedCodes = new Set([
   "token_expired",
 ]);
 
+/**
+ * The setting each method budget override comes from, so a refusal names
+ * the one to change: the preset when its value stands, else
+ * `SLACK_METHOD_LIMITS`.
+ */
+function limitSettings(slack: Config["slack"]): Record<string, string> {
+  const preset = slack.ratePreset && ratePresets[slack.ratePreset];
+  return Object.fromEntries(
+    Object.entries(slack.methodLimits).map(([method, perMinute]) => [
+      method,
+      preset && preset[method] === perMinute
+        ? `SLACK_RATE_PRESET=${slack.ratePreset}`
+        : "SLACK_METHOD_LIMITS",
+    ]),
+  );
+}
+
 /** Builds the services for `config`. */
 export async function createServices(
   config: Config,
@@ -86,6 +103,7 @@ export async function createServices(
       pacer: createPacer({
         store,
         limits: config.slack.methodLimits,
+        settings: limitSettings(config.slack),
         prefix: storeKeys.pace(id),
         now,
       }),

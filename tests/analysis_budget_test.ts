@@ -19,6 +19,18 @@ function testClock() {
   return { clock, now: () => Date.now() + clock.offsetMs };
 }
 
+/**
+ * {@link testClock} one second into a minute of the limiter's fixed windows:
+ * at 1 call a minute, a budget spent now stays spent for the next 59 s (a
+ * new window frees it at once), whatever the wall clock says.
+ */
+function minuteStartClock() {
+  const test = testClock();
+  const wall = Date.now();
+  test.clock.offsetMs = Math.ceil(wall / 60_000) * 60_000 + 1_000 - wall;
+  return test;
+}
+
 function channelNamed(stack: Stack, name: string): WorkspaceChannel {
   return stack.emulator.workspace.channels.find((c) => c.conversation.name === name)!;
 }
@@ -211,6 +223,7 @@ Deno.test("under SLACK_RATE_PRESET the analysis reads pages of 15 and answers wi
     now: Date.now(),
     env: { SLACK_RATE_PRESET: "2025-non-marketplace" },
   });
+  stack.emulator.workspace.app.messagesPerPage = 15;
   const client = await stack.connect();
   const result = await call(client, "slack_analyze_conversation", { channel_id: "#engineering" });
   assertAnswered(result, "slack_analyze_conversation");
@@ -218,6 +231,141 @@ Deno.test("under SLACK_RATE_PRESET the analysis reads pages of 15 and answers wi
   assert.deepEqual(history.map((c) => c.params.limit), ["15"]);
   assert.equal(result.structuredContent!.volume.top_level, 15);
   assert.match(result.structuredContent!.partial.note, /1 call a minute/);
+});
+
+/** Message rows of a read tool's result, oldest day first as given. */
+function rowsOf(result: LooseResult): string[][] {
+  return result.structuredContent!.days.flatMap((day: { messages: string[][] }) => day.messages);
+}
+
+/** The cursor a partial read's note tells the caller to retry with; also its next_cursor. */
+function retryCursor(result: LooseResult): string {
+  const { partial, next_cursor } = result.structuredContent!;
+  const cursor = /with cursor "([^"]+)" to read on/.exec(partial.note)?.[1];
+  assert.equal(cursor, next_cursor);
+  return cursor!;
+}
+
+Deno.test("under SLACK_RATE_PRESET the read tools read pages of 15, answer with what they read and say when a retry reads on", async () => {
+  const { clock, now } = minuteStartClock();
+  await using stack = await startStack({
+    now: Date.now(),
+    env: { SLACK_RATE_PRESET: "2025-non-marketplace" },
+    overrides: { now },
+  });
+  // Slack's side of the same limits: pages of at most 15 messages.
+  stack.emulator.workspace.app.messagesPerPage = 15;
+  const engineering = channelNamed(stack, "engineering");
+  const asker = memberOf(stack, engineering, 0);
+  const thread = post(stack, asker, { channel: engineering.conversation.id, text: "Long thread" });
+  for (let i = 0; i < 40; i++) {
+    post(stack, memberOf(stack, engineering, 1 + (i % 2)), {
+      channel: engineering.conversation.id,
+      thread_ts: thread,
+      text: `Reply ${i}`,
+    });
+  }
+  const client = await stack.connect();
+  const preset = /SLACK_RATE_PRESET=2025-non-marketplace sets it; SLACK_METHOD_LIMITS overrides/;
+
+  // History: one page of 15 of the 20 asked for; the second page is refused at once, not waited for.
+  const started = performance.now();
+  const history = await call(client, "slack_get_channel_history", {
+    channel_id: "#engineering",
+    limit: 20,
+  });
+  assertAnswered(history, "slack_get_channel_history");
+  assert.ok(performance.now() - started < 10_000, "no wait for the next minute's budget");
+  assert.deepEqual(
+    stack.emulator.calls.filter((c) => c.method === "conversations.history").map((c) =>
+      c.params.limit
+    ),
+    ["15"],
+  );
+  assert.equal(rowsOf(history).length, 15);
+  const { partial } = history.structuredContent!;
+  assert.match(
+    partial.note,
+    /^Read 15 of the 20 messages asked for\. This server's own budget for conversations\.history \(1 call a minute\) is spent: retry in \d+ s with cursor "[^"]+" to read on\. /,
+  );
+  assert.match(partial.note, preset);
+  assert.ok(partial.retry_after_seconds > 0 && partial.retry_after_seconds <= 60);
+  const historyCursor = retryCursor(history);
+  assert.match(textOf(history), /\nPartial: Read 15 of the 20 messages/);
+  assert.doesNotMatch(textOf(history), /More: pass cursor/, "the cursor is said once");
+
+  // A thread of 40 replies: the parent and 14 replies, and how long the rest takes.
+  const replies = await call(client, "slack_get_thread_replies", {
+    channel_id: "#engineering",
+    thread_ts: thread,
+  });
+  assertAnswered(replies, "slack_get_thread_replies");
+  assert.equal(rowsOf(replies).length, 15);
+  assert.equal(rowsOf(replies)[0][0], thread);
+  assert.match(
+    replies.structuredContent!.partial.note,
+    /^Read the parent and 14 of its 40 replies\. This server's own budget for conversations\.replies \(1 call a minute\) is spent: retry in \d+ s with cursor "[^"]+" to read on; the rest needs at least 2 calls, about 2 min of budget\. /,
+  );
+  const threadCursor = retryCursor(replies);
+
+  // Another history read this minute: nothing can be read, and the error says whose budget it is.
+  const refused = await call(client, "slack_get_channel_history", { channel_id: "#random" });
+  assert.equal(refused.isError, true);
+  assert.match(
+    textOf(refused),
+    /^This server's own budget for conversations\.history \(1 call a minute\) is spent: retry in \d+ s\. /,
+  );
+  assert.match(textOf(refused), preset);
+
+  // A minute later, the returned cursors read on where the first calls stopped.
+  clock.offsetMs += 61_000;
+  const older = await call(client, "slack_get_channel_history", {
+    channel_id: "#engineering",
+    limit: 20,
+    cursor: historyCursor,
+  });
+  assertAnswered(older, "slack_get_channel_history");
+  const [first, next] = [rowsOf(history), rowsOf(older)];
+  assert.equal(next.length, 15);
+  assert.ok(Number(next[0][0]) < Number(first.at(-1)![0]), "older than the first page");
+  const rest = await call(client, "slack_get_thread_replies", {
+    channel_id: "#engineering",
+    thread_ts: thread,
+    cursor: threadCursor,
+  });
+  assertAnswered(rest, "slack_get_thread_replies");
+  assert.deepEqual(
+    rowsOf(rest).map((r) => r[3]),
+    [...Array(15).keys()].map((i) => `Reply ${i + 14}`),
+  );
+});
+
+Deno.test("under SLACK_RATE_PRESET slack_get_unreads shows the messages it could read and counts for the rest", async () => {
+  await using stack = await startStack({
+    now: Date.now(),
+    env: { SLACK_RATE_PRESET: "2025-non-marketplace" },
+    overrides: { now: minuteStartClock().now },
+  });
+  stack.emulator.workspace.app.messagesPerPage = 15;
+  const client = await stack.connect();
+  const result = await call(client, "slack_get_unreads", {});
+  assertAnswered(result, "slack_get_unreads");
+  const { conversations, partial } = result.structuredContent!;
+  const history = stack.emulator.calls.filter((c) => c.method === "conversations.history");
+  assert.deepEqual(history.map((c) => c.params.limit), ["15"], "one page of 15, then no call");
+  const shown = conversations.filter((c: { messages: unknown[] }) => c.messages.length > 0);
+  assert.equal(shown.length, 1);
+  assert.ok(conversations.length > 1, "the others keep their unread counts");
+  assert.match(
+    partial.note,
+    new RegExp(
+      `^${
+        conversations.length - 1
+      } conversations? shows? no messages, only counts: This server's own budget for conversations\\.history \\(1 call a minute\\) is spent: retry in \\d+ s to read their messages\\. SLACK_RATE_PRESET=2025-non-marketplace sets it`,
+    ),
+  );
+  assert.ok(partial.retry_after_seconds > 0);
+  assert.match(textOf(result), /\nPartial: /);
 });
 
 Deno.test("the window includes the current second", async () => {

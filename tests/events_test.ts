@@ -4,7 +4,14 @@
  * emulator's writes coming back as events through `event_delivery`.
  */
 import assert from "node:assert/strict";
-import { call, demoTokens, postSignedEvent, seedNow, type SignedPostOptions } from "./harness.ts";
+import {
+  call,
+  demoTokens,
+  postSignedEvent,
+  seedNow,
+  type SignedPostOptions,
+  textOf,
+} from "./harness.ts";
 import { faultyStore } from "./fixtures/faulty_store.ts";
 import { loadConfig } from "../src/config.ts";
 import type { ServiceOverrides } from "../src/services.ts";
@@ -153,9 +160,17 @@ Deno.test("a signed event is served by the event tools and by the compat route",
     Object.values(latest.structuredContent?.event).every((v) => v !== "" && v !== null),
     "no empty fields",
   );
+  // IDs stay where follow-up calls need them; the names come once per result.
+  assert.equal(latest.structuredContent?.event.user, "U0ALICE01");
+  assert.equal(latest.structuredContent?.event.channel, "C0GENERAL");
+  assert.equal(latest.structuredContent?.users.U0ALICE01, "alice");
+  assert.equal(latest.structuredContent?.users.U0BOT0001, "Slack MCP", "mentions are named too");
+  assert.deepEqual(latest.structuredContent?.channels, { C0GENERAL: "general" });
+  const text = (latest.content[0] as { text: string }).text;
+  assert.match(text, /app_mention in #general by alice: @Slack MCP what shipped today\?/);
   assert.match(
-    (latest.content[0] as { text: string }).text,
-    /app_mention in C0GENERAL by U0ALICE01/,
+    text,
+    /\nUsers: alice U0ALICE01, Slack MCP U0BOT0001\nChannels: #general C0GENERAL$/,
   );
 
   const response = await fetch(`${stack.url}/`, {
@@ -202,6 +217,54 @@ Deno.test("filters by type, channel name and since pick the right events", async
   assert.equal(printed.structuredContent?.events.length, 2, "a printed time reads back");
   const bad = await call(client, "slack_list_events", { since: "last tuesday" });
   assert.equal(bad.isError, true);
+});
+
+Deno.test("event tools name people and channels from cached lookups, never a Slack call per event", async () => {
+  await using stack = await startEventStack();
+  const client = await stack.connect();
+  const posted = [
+    envelope("message"),
+    envelope("message", { ts: "1764072001.000100" }),
+    envelope("reaction_added", {
+      user: "U0BRUNO02",
+      item: { type: "message", channel: "C0RANDOM0", ts: "1764072000.000100" },
+    }),
+    envelope("message_bot_message", { channel: "C0ENGINRG" }),
+    envelope("message", { channel: "D0DMBRUNO", user: "U0BRUNO02" }),
+  ];
+  for (const body of posted) assert.equal((await post(stack, body)).status, 200);
+  await until(async () => (await storedIds(stack)).length === posted.length);
+  stack.emulator.resetCalls();
+
+  const listed = await call(client, "slack_list_events", {});
+  const { events, users, channels } = listed.structuredContent!;
+  assert.deepEqual(events.map((e: { user: string }) => e.user), [
+    "U0ALICE01",
+    "U0ALICE01",
+    "U0BRUNO02",
+    "B0CI00001",
+    "U0BRUNO02",
+  ]);
+  assert.deepEqual(users, { U0ALICE01: "alice", U0BRUNO02: "bruno" });
+  // A DM is not a named channel: its ID stands, and names it in follow-up calls.
+  assert.deepEqual(channels, {
+    C0GENERAL: "general",
+    C0RANDOM0: "random",
+    C0ENGINRG: "engineering",
+  });
+  const text = textOf(listed);
+  assert.match(text, /reaction_added :tada: in #random by bruno on 1764072000\.000100/);
+  assert.match(text, /message \(bot_message\) in #engineering by B0CI00001: Nightly build/);
+  assert.match(text, /message in D0DMBRUNO by bruno/);
+  assert.equal(text.match(/^Users: /gm)?.length, 1, "names said once per result");
+  const methods = () => stack.emulator.calls.map((c) => c.method).sort();
+  assert.deepEqual(methods(), ["conversations.list", "users.info", "users.info"]);
+
+  // Polling again costs Slack nothing: the lookups are cached.
+  stack.emulator.resetCalls();
+  await call(client, "slack_list_events", {});
+  await call(client, "slack_get_latest_event", {});
+  assert.deepEqual(methods(), []);
 });
 
 Deno.test("forged and stale events get 401 and leave no trace in the stream", async () => {

@@ -135,6 +135,26 @@ export async function call(
   return await client.callTool({ name, arguments: args }) as LooseResult;
 }
 
+/**
+ * Calls a paged tool with `args`, then with each `next_cursor` until none is
+ * left; every page's result, in order. A page that fails throws, with its text.
+ */
+export async function walkTool(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<LooseResult[]> {
+  const pages: LooseResult[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await call(client, name, { ...args, ...(cursor ? { cursor } : {}) });
+    if (page.isError) throw new Error(`${name} page ${pages.length + 1}: ${textOf(page)}`);
+    pages.push(page);
+    cursor = page.structuredContent?.next_cursor;
+  } while (cursor);
+  return pages;
+}
+
 /** Options of {@link postSignedEvent}. */
 export interface SignedPostOptions {
   /** The signing secret (a forger's, to test refusals). */

@@ -147,7 +147,7 @@ redisTest(
         // Refused: the budget frees up later than the pacer's longest wait.
         assert.match(
           textOf(third),
-          /own budget for conversations\.history is spent.*retry in \d+ s/,
+          /own budget for conversations\.history \(2 calls a minute\) is spent: retry in \d+ s\. SLACK_METHOD_LIMITS sets it/,
         );
         assert.equal(calls.length, 2, "the held-back call never reached Slack");
       } else {

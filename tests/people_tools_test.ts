@@ -4,7 +4,7 @@
  * read cursor, opening DMs and group DMs, and `@person` channel arguments.
  */
 import assert from "node:assert/strict";
-import { call, type Stack, startStack, textOf } from "./harness.ts";
+import { call, type Stack, startStack, textOf, walkTool } from "./harness.ts";
 import { createChannel, newConversation } from "../src/slack_emulator/workspace.ts";
 import { DEMO_BOT_USER_ID, DEMO_INSTALLER_ID } from "../src/slack_emulator/seed.ts";
 import { checkBudget } from "../src/mcp/tools/unreads.ts";
@@ -78,26 +78,20 @@ Deno.test("slack_find_users looks up an exact email with users.lookupByEmail, wi
 Deno.test("slack_get_channel_members pages through a channel's members with their names", async () => {
   await using stack = await startStack();
   const client = await stack.connect();
-  const seen: Loose[] = [];
-  let cursor: string | undefined;
-  let pages = 0;
-  do {
-    const page = await call(client, "slack_get_channel_members", {
-      channel_id: "#engineering",
-      limit: 3,
-      ...(cursor ? { cursor } : {}),
-    });
-    assert.equal(page.isError, undefined, textOf(page));
+  const pages = await walkTool(client, "slack_get_channel_members", {
+    channel_id: "#engineering",
+    limit: 3,
+  });
+  for (const page of pages) {
     assert.equal(page.structuredContent!.channel_id, "C0ENGINRG");
     assert.ok(page.structuredContent!.members.length <= 3);
-    seen.push(...page.structuredContent!.members);
-    cursor = page.structuredContent!.next_cursor;
+    const cursor = page.structuredContent!.next_cursor;
     if (cursor) assert.match(textOf(page), new RegExp(`pass cursor "${cursor}"`));
-    pages++;
-  } while (cursor);
+  }
+  const seen: Loose[] = pages.flatMap((page) => page.structuredContent!.members);
 
   const members = conversation(stack, "C0ENGINRG").members;
-  assert.equal(pages, Math.ceil(members.length / 3));
+  assert.equal(pages.length, Math.ceil(members.length / 3));
   assert.deepEqual(seen.map((m) => m.id), members);
   assert.deepEqual(seen.find((m) => m.id === alice), { id: alice, name: "alice" });
   assert.deepEqual(seen.find((m) => m.id === DEMO_BOT_USER_ID), {
@@ -319,7 +313,11 @@ Deno.test("slack_get_unreads stops checking at Slack's rate limit and still show
   // One history read was refused: that conversation keeps its count, without messages.
   assert.ok(conversations.length > 0);
   assert.equal(conversations.filter((c: Loose) => c.messages.length === 0).length, 1);
-  assert.match(textOf(result), /conversations.history budget is spent; retry in a minute/);
+  assert.match(
+    textOf(result),
+    /Partial: 1 conversation shows no messages, only counts: Slack is rate limiting conversations\.history: retry in 60 s/,
+  );
+  assert.equal(result.structuredContent!.partial.retry_after_seconds, 60);
 });
 
 Deno.test("slack_get_unreads limits the conversations shown and says how many more have unreads", async () => {

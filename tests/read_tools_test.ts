@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { call, type LooseResult, seedNow, type Stack, startStack, textOf } from "./harness.ts";
+import {
+  call,
+  type LooseResult,
+  seedNow,
+  type Stack,
+  startStack,
+  textOf,
+  walkTool,
+} from "./harness.ts";
 import {
   addMessage,
   createChannel,
@@ -84,17 +92,11 @@ Deno.test("slack_list_channels leaves out default values and says only what diff
 Deno.test("slack_list_channels pages with cursor until next_cursor runs out", async () => {
   await using stack = await startStack();
   const client = await stack.connect();
-  const seen: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await call(client, "slack_list_channels", {
-      limit: 2,
-      ...(cursor ? { cursor } : {}),
-    });
-    assert.ok(page.structuredContent!.channels.length <= 2);
-    seen.push(...page.structuredContent!.channels.map((c: { id: string }) => c.id));
-    cursor = page.structuredContent!.next_cursor;
-  } while (cursor);
+  const pages = await walkTool(client, "slack_list_channels", { limit: 2 });
+  assert.ok(pages.every((page) => page.structuredContent!.channels.length <= 2));
+  const seen = pages.flatMap((page) =>
+    page.structuredContent!.channels.map((c: { id: string }) => c.id)
+  );
   const all = await call(client, "slack_list_channels", { limit: 200 });
   assert.deepEqual(seen, all.structuredContent!.channels.map((c: { id: string }) => c.id));
 });
@@ -431,6 +433,41 @@ Deno.test("slack_search_messages uses the user token and names channels", async 
   }
   const searchCall = stack.emulator.calls.find((c) => c.method === "search.messages");
   assert.equal(searchCall?.token, "xoxp-demo-user-token");
+});
+
+Deno.test("slack_search_messages pages with cursor until next_cursor runs out", async () => {
+  await using stack = await startStack();
+  const client = await stack.connect();
+  const args = { query: "deploy", sort: "timestamp" };
+  const all = await call(client, "slack_search_messages", { ...args, count: 100 });
+  const { total } = all.structuredContent!;
+  assert.ok(total > 10 && total <= 100, `${total} matches fit one page of 100`);
+  assert.equal(all.structuredContent!.next_cursor, undefined);
+  const pages = await walkTool(client, "slack_search_messages", { ...args, count: 5 });
+  assert.equal(pages.length, Math.ceil(total / 5));
+  const key = (m: string[]) => `${m[0]} ${m[1]}`;
+  assert.deepEqual(
+    pages.flatMap((page) => page.structuredContent!.matches.map(key)),
+    all.structuredContent!.matches.map(key),
+  );
+  for (const page of pages.slice(0, -1)) {
+    assert.match(
+      textOf(page),
+      new RegExp(`More: pass cursor "${page.structuredContent!.next_cursor}"`),
+    );
+  }
+  assert.match(textOf(pages[1]), new RegExp(`^${total} matches for "deploy", showing 6–10 `));
+  // Slack's page numbers, one call per page.
+  assert.deepEqual(
+    callsOf(stack, "search.messages").slice(1).map((c) => c.params.page),
+    pages.map((_, i) => String(i + 1)),
+  );
+  const foreign = await call(client, "slack_search_messages", {
+    ...args,
+    cursor: "from:C0GENERAL",
+  });
+  assert.equal(foreign.isError, true);
+  assert.match(textOf(foreign), /cursor "from:C0GENERAL" is not a search cursor/);
 });
 
 Deno.test("slack_search_messages without a user token says to set SLACK_USER_TOKEN", async () => {

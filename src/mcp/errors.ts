@@ -94,6 +94,62 @@ const hints: Record<string, string> = {
   request_timeout: "Slack did not answer in time: retry later.",
 };
 
+/** A method's budget that stopped a call: whose it is, when it frees up, where ours comes from. */
+export interface BudgetStop {
+  method: string;
+  /** Slack's (a 429) or this server's own (the pacer's, see `SLACK_METHOD_LIMITS`). */
+  budget: "ours" | "slack";
+  retryAfterSeconds?: number;
+  /** Our budget's calls a minute. */
+  perMinute?: number;
+  /** The setting our budget comes from; none for Slack's published tier. */
+  setting?: string;
+}
+
+function plural(count: number, one: string): string {
+  return `${count} ${count === 1 ? one : `${one}s`}`;
+}
+
+/**
+ * Why `stop.method` was not called, and when a retry can: Slack's rate
+ * limit, or this server's own budget with its rate and the setting that
+ * changes it (never blaming Slack for our own budget). `then` says what the
+ * retry does ("to read more"); `calls` is how many calls the rest needs, to
+ * say how long that takes at our budget.
+ *
+ * @example
+ * ```ts
+ * describeBudgetStop({ method: "conversations.history", budget: "ours", retryAfterSeconds: 42,
+ *   perMinute: 1, setting: "SLACK_METHOD_LIMITS" }, { then: "to read more" });
+ * // This server's own budget for conversations.history (1 call a minute) is spent: retry in 42 s
+ * // to read more. SLACK_METHOD_LIMITS sets it: raise it there if your app's Slack limit is higher.
+ * ```
+ */
+export function describeBudgetStop(
+  stop: BudgetStop,
+  options: { then?: string; calls?: number } = {},
+): string {
+  const when = stop.retryAfterSeconds === undefined
+    ? "retry later"
+    : `retry in ${stop.retryAfterSeconds} s`;
+  const then = options.then ? ` ${options.then}` : "";
+  if (stop.budget === "slack") return `Slack is rate limiting ${stop.method}: ${when}${then}.`;
+  const { perMinute } = stop;
+  const { calls } = options;
+  const rate = perMinute === undefined ? "" : ` (${plural(perMinute, "call")} a minute)`;
+  const rest = perMinute === undefined || calls === undefined || calls <= perMinute
+    ? ""
+    : `; the rest needs at least ${plural(calls, "call")}, about ${
+      Math.ceil(calls / perMinute)
+    } min of budget`;
+  const origin = stop.setting === undefined
+    ? "It is Slack's published tier; SLACK_METHOD_LIMITS raises it if your app has a higher limit."
+    : stop.setting === "SLACK_METHOD_LIMITS"
+    ? "SLACK_METHOD_LIMITS sets it: raise it there if your app's Slack limit is higher."
+    : `${stop.setting} sets it; SLACK_METHOD_LIMITS overrides that if your app's Slack limit is higher.`;
+  return `This server's own budget for ${stop.method}${rate} is spent: ${when}${then}${rest}. ${origin}`;
+}
+
 /** The message a model acts on for a Slack failure: what failed, why, what to do. */
 export function describeSlackError(error: SlackApiError): string {
   const { method, code } = error;
@@ -103,13 +159,10 @@ export function describeSlackError(error: SlackApiError): string {
       error.needed ?? "required"
     } scope: add it under OAuth & Permissions and reinstall the app.`;
   } else if (code === "ratelimited" && error.budget === "ours") {
-    hint = `This server's own budget for ${method} is spent (Slack's published tier${
-      error.retryAfterSeconds === undefined ? "" : `; retry in ${error.retryAfterSeconds} s`
-    }). SLACK_METHOD_LIMITS raises it if your app has a higher limit.`;
+    // Slack was never asked: say so, rather than "Slack … failed".
+    return describeBudgetStop(error);
   } else if (code === "ratelimited") {
-    hint = `Slack is rate limiting ${method}${
-      error.retryAfterSeconds === undefined ? "" : `: retry in ${error.retryAfterSeconds} s`
-    }.`;
+    hint = describeBudgetStop(error);
   } else if (transientCodes.has(code)) {
     hint = hints[code] ?? "Slack had a temporary failure: retrying in a few seconds can help.";
   } else {

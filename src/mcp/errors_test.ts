@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeSlackError, toProtocolError, userMessage } from "./errors.ts";
+import { describeBudgetStop, describeSlackError, toProtocolError, userMessage } from "./errors.ts";
 import { NotFoundError, SlackApiError } from "../slack/errors.ts";
 import { ToolError } from "./tool.ts";
 
@@ -36,6 +36,38 @@ Deno.test("describeSlackError() tells Slack's limit from our own budget, naming 
   assert.match(message, /retry in 36 s/);
   assert.match(message, /SLACK_METHOD_LIMITS/);
   assert.doesNotMatch(message, /Slack is rate limiting/);
+});
+
+Deno.test("describeBudgetStop() says whose budget, when to retry, and which setting changes ours", () => {
+  const stop = {
+    method: "conversations.history",
+    budget: "ours" as const,
+    retryAfterSeconds: 42,
+    perMinute: 1,
+  };
+  const tier = describeBudgetStop(stop, { then: "to read more", calls: 3 });
+  assert.equal(
+    tier,
+    "This server's own budget for conversations.history (1 call a minute) is spent: retry in 42 s to read more; the rest needs at least 3 calls, about 3 min of budget. It is Slack's published tier; SLACK_METHOD_LIMITS raises it if your app has a higher limit.",
+  );
+  assert.match(
+    describeBudgetStop({ ...stop, setting: "SLACK_METHOD_LIMITS" }),
+    /is spent: retry in 42 s\. SLACK_METHOD_LIMITS sets it: raise it there/,
+  );
+  assert.match(
+    describeBudgetStop({ ...stop, setting: "SLACK_RATE_PRESET=2025-non-marketplace" }),
+    /SLACK_RATE_PRESET=2025-non-marketplace sets it; SLACK_METHOD_LIMITS overrides that/,
+  );
+  assert.equal(
+    describeBudgetStop({ method: "users.list", budget: "slack", retryAfterSeconds: 60 }),
+    "Slack is rate limiting users.list: retry in 60 s.",
+  );
+  // A whole call refused by our budget never reads as Slack's failure.
+  const refused = new SlackApiError("conversations.history", "ratelimited", {
+    ...stop,
+    setting: "SLACK_METHOD_LIMITS",
+  });
+  assert.match(describeSlackError(refused), /^This server's own budget for conversations\.history/);
 });
 
 Deno.test("userMessage() renders caller mistakes and lookups, and nothing for a bug", () => {

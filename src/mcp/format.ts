@@ -10,7 +10,8 @@
  *   name). Rows and lines show the name, so the model reads who said what
  *   without a lookup; the map gives the ID for follow-up calls. Slack's
  *   `<@U…>` mentions in message text read `@name`, their IDs in `users` too.
- *   Bot messages have their bot ID (`B…`) there with the bot's name.
+ *   Bot messages have their bot ID (`B…`) there with the bot's name. Results
+ *   that name channels by ID have one `channels` map (ID → name) likewise.
  * - **One time form.** Times are UTC, as `YYYY-MM-DD HH:MM`. Message lists
  *   say so once (`timezone: "UTC"`) and are grouped per day
  *   (`days: [{date, messages}]`), so each message carries only `HH:MM`; a
@@ -33,6 +34,10 @@
  * - **Cache metadata only when it matters.** A result served from a cache
  *   entry older than {@link staleAfterSeconds} says when it was read
  *   (`as_of`); fresher results say nothing about the cache.
+ * - **Partial rather than failed.** A read that a Slack budget stopped part
+ *   way returns what it read, with `partial: {note, retry_after_seconds}`
+ *   (whose budget, the setting that changes it, when a retry with
+ *   `next_cursor` reads on) and a closing `Partial:` line.
  * - **snake_case** field names, like Slack's, in every tool; every field of an
  *   output schema has a `.describe()`.
  * - **Inputs take back what outputs print**: IDs of any length (a bare value
@@ -177,9 +182,19 @@ export function toLean(message: RawMessage): LeanMessage {
 
 const mentionPattern = /<@([A-Z0-9]+)(?:\|[^>]*)?>/g;
 
+/** The IDs Slack's `<@U…>` mentions in `text` name. */
+export function mentionedIds(text: string): string[] {
+  return [...text.matchAll(mentionPattern)].map((m) => m[1]);
+}
+
+/** `text` with each `<@U…>` mention read `@name` (`@U…` when `users` has no name for it). */
+export function nameMentions(text: string, users: Record<string, string>): string {
+  return text.replace(mentionPattern, (_, id: string) => `@${users[id] ?? id}`);
+}
+
 /** The user and bot IDs a message names: its author and its mentions. */
 export function idsIn(message: LeanMessage): string[] {
-  const ids = [...message.text.matchAll(mentionPattern)].map((m) => m[1]);
+  const ids = mentionedIds(message.text);
   return message.user ? [message.user, ...ids] : ids;
 }
 
@@ -217,7 +232,7 @@ export function nameMessages(messages: LeanMessage[], names: Record<string, stri
   const named = messages.map((m) => ({
     ...m,
     name: m.user ? users[m.user] : "?",
-    text: m.text.replace(mentionPattern, (_, id: string) => `@${users[id] ?? id}`),
+    text: nameMentions(m.text, users),
   }));
   return { named, users };
 }
@@ -370,6 +385,40 @@ export function formatUsers(users: Record<string, string>): string {
   return entries.length > 0
     ? `\nUsers: ${entries.map(([id, name]) => `${name} ${id}`).join(", ")}`
     : "";
+}
+
+/** `channels`: the conversations a result names. */
+export const channelsSchema = z.record(z.string(), z.string()).describe(
+  "Channel ID → name (without #) of the channels this result names",
+);
+
+/** `Channels: #general C0GENERAL, …`, or nothing when no channel is named. */
+export function formatChannels(channels: Record<string, string>): string {
+  const entries = Object.entries(channels);
+  return entries.length > 0
+    ? `\nChannels: ${entries.map(([id, name]) => `#${name} ${id}`).join(", ")}`
+    : "";
+}
+
+/** `partial`: present only when a result is incomplete. */
+export const partialSchema = z.object({
+  note: z.string().describe(
+    "What was not read, why, and when a retry (with next_cursor, if given) reads it",
+  ),
+  retry_after_seconds: z.number().int().min(0).optional().describe(
+    "Seconds until a retry can read more, when known",
+  ),
+}).optional().describe("Present only when the result is incomplete (Slack budgets)");
+
+/** What a result lacks, as {@link partialSchema} says it. */
+export interface PartialNote {
+  note: string;
+  retry_after_seconds?: number;
+}
+
+/** The text line for a {@link PartialNote}, or nothing. */
+export function partialLine(partial: PartialNote | undefined): string {
+  return partial ? `\nPartial: ${partial.note}` : "";
 }
 
 /** A footer line for paged results. */

@@ -15,7 +15,6 @@ import {
   type UploadRequest,
 } from "./files.ts";
 
-/** Waits until a call to `method` fits Slack's budget (see `pacer.ts`). */
 /** What is left of one method's budget, as the pacer last saw it. */
 export interface MethodBudget {
   method: string;
@@ -27,8 +26,11 @@ export interface MethodBudget {
   retryAfterSeconds: number;
   /** Messages per page to ask for: 15 under Slack's 2025 non-Marketplace limits, else 200. */
   pageSize: number;
+  /** The setting this budget comes from (e.g. `SLACK_METHOD_LIMITS`); none for Slack's published tier. */
+  setting?: string;
 }
 
+/** Waits until a call to `method` fits Slack's budget (see `pacer.ts`). */
 export interface SlackPacer {
   acquire(method: string, scope: string | undefined, signal?: AbortSignal): Promise<void>;
   /** What is left of `method`'s budget now; takes none of it. */

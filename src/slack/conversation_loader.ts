@@ -70,6 +70,8 @@ export interface Refusal {
   retryAfterSeconds?: number;
   /** This server's budget for the method, calls a minute, when known. */
   perMinute?: number;
+  /** The setting that budget comes from; none for Slack's published tier. */
+  setting?: string;
 }
 
 /** What was not read, and why. */
@@ -238,6 +240,7 @@ export async function loadConversations(
           budget: error.budget,
           retryAfterSeconds: error.retryAfterSeconds ?? (fresh?.retryAfterSeconds || undefined),
           perMinute: fresh?.perMinute,
+          ...(fresh?.setting && { setting: fresh.setting }),
         });
       }
       return "stop";

@@ -18,6 +18,10 @@ export class SlackApiError extends Error {
   readonly needed?: string;
   /** Whose limit it is: Slack's (a 429) or our own per-method budget (the pacer). */
   readonly budget: "slack" | "ours";
+  /** Our own budget's calls a minute, when {@link budget} is `ours`. */
+  readonly perMinute?: number;
+  /** The setting our budget comes from (e.g. `SLACK_METHOD_LIMITS`); none for Slack's published tier. */
+  readonly setting?: string;
 
   constructor(
     method: string,
@@ -27,6 +31,8 @@ export class SlackApiError extends Error {
       provided?: string;
       retryAfterSeconds?: number;
       budget?: "slack" | "ours";
+      perMinute?: number;
+      setting?: string;
     } = {},
   ) {
     super(`Slack ${method} failed: ${code}`);
@@ -35,6 +41,8 @@ export class SlackApiError extends Error {
     this.retryAfterSeconds = detail.retryAfterSeconds;
     this.needed = detail.needed;
     this.budget = detail.budget ?? "slack";
+    this.perMinute = detail.perMinute;
+    this.setting = detail.setting;
   }
 }
 

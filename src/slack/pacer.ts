@@ -84,6 +84,12 @@ export interface PacerOptions {
   store: Store;
   /** Overrides of {@link methodTiers}, e.g. `{"conversations.history": 1}`. */
   limits?: Record<string, number>;
+  /**
+   * The setting each override comes from, e.g. `{"conversations.history":
+   * "SLACK_RATE_PRESET=2025-non-marketplace"}`, named when the budget stops a
+   * call; a method without one follows Slack's published tier.
+   */
+  settings?: Record<string, string>;
   /** Namespaces budgets per workspace token. */
   prefix?: string;
   /** Longest wait for budget before failing, default 30 s. */
@@ -151,6 +157,8 @@ export function createPacer(options: PacerOptions): Pacer {
     throw new SlackApiError(method, "ratelimited", {
       retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
       budget: "ours",
+      perMinute: perMinuteOf(method),
+      setting: options.settings?.[method],
     });
   }
 
@@ -234,6 +242,7 @@ export function createPacer(options: PacerOptions): Pacer {
       remaining,
       retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
       pageSize: small ? smallPage.size : fullPage,
+      ...(options.settings?.[method] && { setting: options.settings[method] }),
     };
   }
 

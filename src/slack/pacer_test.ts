@@ -20,6 +20,22 @@ Deno.test("acquire() lets a method's budget through, then fails past the longest
   assert.ok(error.retryAfterSeconds! > 0);
 });
 
+Deno.test("a refusal and budget() name our rate and the setting it comes from", async () => {
+  const setting = "SLACK_RATE_PRESET=2025-non-marketplace";
+  const pacer = createPacer({
+    store: createMemoryStore(),
+    limits: { "conversations.history": 1 },
+    settings: { "conversations.history": setting },
+    maxWaitMs: 0,
+  });
+  assert.equal(pacer.budget("conversations.history").setting, setting);
+  assert.equal(pacer.budget("users.list").setting, undefined, "Slack's tier: no setting");
+  await pacer.acquire("conversations.history", undefined);
+  const error = await pacer.acquire("conversations.history", undefined).catch((e) => e);
+  assert.ok(error instanceof SlackApiError);
+  assert.deepEqual([error.budget, error.perMinute, error.setting], ["ours", 1, setting]);
+});
+
 Deno.test("chat.postMessage waits a second between posts to one channel, in order", async () => {
   const pacer = createPacer({ store: createMemoryStore() });
   const started = performance.now();

@@ -426,6 +426,25 @@ Deno.test("conversations.replies pages walk the thread with the parent once", as
   assert.equal(pages, Math.ceil((thread.length + 1) / 2));
 });
 
+Deno.test("with messagesPerPage (Slack's 2025 non-Marketplace cap) pages hold at most that many", async () => {
+  const { call, walk, emulator } = setup();
+  emulator.workspace.app.messagesPerPage = 2;
+  const history = await call("conversations.history", { channel: "C0ENGINRG", limit: 200 });
+  assert.equal(history.messages.length, 2);
+  assert.ok(history.response_metadata.next_cursor, "the rest is a cursor away");
+  const parent = incident(emulator.workspace);
+  const { items, pages } = await walk("conversations.replies", "messages", {
+    channel: "C0ENGINRG",
+    ts: parent.ts,
+    limit: 200,
+  });
+  const thread = channelOf(emulator.workspace, "engineering").threads.get(parent.ts)!;
+  assert.equal(items.length, thread.length + 1);
+  assert.equal(pages, Math.ceil((thread.length + 1) / 2));
+  // Other lists keep their own limits.
+  assert.ok((await call("users.list", { limit: 200 })).members.length > 2);
+});
+
 Deno.test("conversations.members pages through the members", async () => {
   const { walk, call } = setup();
   const { items, pages } = await walk("conversations.members", "members", {

@@ -170,3 +170,8 @@ export function clampLimit(ctx: MethodContext, fallback: number, max: number): n
   const limit = integer(ctx, "limit");
   return !limit || limit < 1 ? fallback : Math.min(limit, max);
 }
+
+/** {@link clampLimit} for a page of messages, within the app's `messagesPerPage` cap. */
+export function messagePageLimit(ctx: MethodContext, fallback: number, max: number): number {
+  return Math.min(clampLimit(ctx, fallback, max), ctx.workspace.app.messagesPerPage ?? max);
+}

@@ -8,11 +8,11 @@ import {
   type Actor,
   type Body,
   botOrUser,
-  clampLimit,
   decodeCursor,
   encodeCursor,
   flag,
   integer,
+  messagePageLimit,
   type MethodContext,
   type MethodSpec,
   paginate,
@@ -291,7 +291,7 @@ export const methods: Record<string, MethodSpec> = {
     run(ctx) {
       const channel = channelParam(ctx, "read");
       const { messages } = channel;
-      const limit = clampLimit(ctx, 100, 999);
+      const limit = messagePageLimit(ctx, 100, 999);
       const [low, windowHigh] = timeWindow(ctx, messages);
       const from = cursorTs(ctx);
       const high = from === undefined
@@ -319,7 +319,7 @@ export const methods: Record<string, MethodSpec> = {
       const parent = found && findTopLevel(channel, found.thread_ts ?? found.ts);
       if (!parent) throw new SlackFailure("thread_not_found");
       const replies = channel.threads.get(parent.ts) ?? [];
-      const limit = clampLimit(ctx, 1000, 1000);
+      const limit = messagePageLimit(ctx, 1000, 1000);
       const [low, high] = timeWindow(ctx, replies);
       const from = cursorTs(ctx);
       // The parent leads the first page and takes one of its slots.

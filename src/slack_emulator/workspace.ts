@@ -33,6 +33,12 @@ export interface WorkspaceApp {
    * Slack serves file downloads without `files:read`.
    */
   scopes?: { bot?: string[]; user?: string[] };
+  /**
+   * Most messages a page of `conversations.history` or `conversations.replies`
+   * holds, whatever `limit` asks: Slack's 15 for commercially distributed apps
+   * outside the Marketplace since 2025-05-29. Unset, Slack's usual maximum.
+   */
+  messagesPerPage?: number;
 }
 
 /** A profile with every field Slack's `objs_user_profile` requires. */

@@ -24,11 +24,11 @@ import {
   loadConversations,
   type LoadedConversation,
   type Missing,
-  type Refusal,
 } from "../../slack/conversation_loader.ts";
 import type { SlackResponse } from "../../slack/types.ts";
 import { cacheKeys } from "../../store/keys.ts";
 import { notice } from "../../util/notices.ts";
+import { describeBudgetStop } from "../errors.ts";
 
 const timeParam = z.union([z.number(), z.string()]).optional();
 /** For clients without MCP Apps: the activity chart as an image block too (SVG, a few KB). */
@@ -79,26 +79,6 @@ function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** Why reading stopped and when a retry reads more, for one refused method. */
-function describeRefusal(refusal: Refusal, calls: number): string {
-  const when = refusal.retryAfterSeconds === undefined
-    ? "retry later"
-    : `retry in ${refusal.retryAfterSeconds} s`;
-  if (refusal.budget === "slack") {
-    return `Slack is rate limiting ${refusal.method}: ${when} to read more.`;
-  }
-  const rate = refusal.perMinute === undefined
-    ? ""
-    : ` (${plural(refusal.perMinute, "call")} a minute)`;
-  const rest = refusal.perMinute === undefined || calls <= refusal.perMinute
-    ? ""
-    : `; the rest needs at least ${plural(calls, "call")}, about ${
-      Math.ceil(calls / refusal.perMinute)
-    } min of budget`;
-  return `This server's own budget for ${refusal.method}${rate} is spent: ${when} to read more${rest}. ` +
-    "SLACK_METHOD_LIMITS raises it if your app has a higher limit.";
-}
-
 /**
  * The note of a partial result: what was not read, what the figures do
  * instead, and when a retry can read the rest (cached pages are kept).
@@ -128,7 +108,9 @@ function describeMissing(
   const callsFor = (method: string) =>
     method === "conversations.replies" ? missing.threads : missing.historyChannels.length;
   for (const refusal of missing.refusals) {
-    parts.push(describeRefusal(refusal, callsFor(refusal.method)));
+    parts.push(
+      describeBudgetStop(refusal, { then: "to read more", calls: callsFor(refusal.method) }),
+    );
   }
   if (missing.timedOut) {
     parts.push("Reading stopped at the time limit: a retry continues from the pages read.");

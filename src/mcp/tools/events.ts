@@ -1,16 +1,30 @@
 /**
  * Real-time tools over the events this server received from Slack (webhook or
  * Socket Mode): the latest one, a list, and a wait for the next. They read the
- * shared event stream only, never Slack, so they are cheap to poll; people and
- * channels therefore appear as IDs. Results follow `../format.ts`.
+ * shared event stream, and name people and channels from the directory's
+ * cached lookups (one `users.info` per person and one channel listing per
+ * cache lifetime, never a call per event), so they stay cheap to poll.
+ * Events keep the IDs follow-up calls need; one `users` and one `channels`
+ * map per result give the names, as `../format.ts` describes.
  * @module
  */
-import { conversationLookup } from "./slack_use.ts";
+import { conversationLookup, uses } from "./slack_use.ts";
 import { z } from "zod";
-import { defineTool } from "../tool.ts";
+import { defineTool, type ToolDeps } from "../tool.ts";
 import type { EventFilter, SlackEvent } from "../../events/event.ts";
+import { isBotId } from "../../slack/directory.ts";
 import { parseTime } from "../params.ts";
-import { formatInstant } from "../format.ts";
+import {
+  channelsSchema,
+  formatChannels,
+  formatInstant,
+  formatUsers,
+  mentionedIds,
+  nameMentions,
+  present,
+  usersMap,
+  usersSchema,
+} from "../format.ts";
 
 /** Longest `slack_wait_for_event` waits, in seconds. */
 const maxWaitSeconds = 60;
@@ -22,9 +36,11 @@ const eventSchema = z.object({
   event_id: z.string().describe("Slack's event ID"),
   type: z.string().describe("Slack event type, e.g. message, app_mention, reaction_added"),
   subtype: z.string().optional().describe("Message subtype, e.g. message_changed, bot_message"),
-  user: z.string().optional().describe("Who acted (user or bot ID)"),
-  channel: z.string().optional().describe("Conversation ID"),
-  text: z.string().optional().describe("Message text, as Slack sent it"),
+  user: z.string().optional().describe("Who acted: user ID (name in users) or bot ID"),
+  channel: z.string().optional().describe("Conversation ID (a channel's name in channels)"),
+  text: z.string().optional().describe(
+    "Message text as Slack sent it: mentions as <@ID>, their names in users",
+  ),
   reaction: z.string().optional().describe("Emoji name, for reaction events"),
   item_ts: z.string().optional().describe("ts of the message reacted to, edited or deleted"),
   thread_ts: z.string().optional().describe(
@@ -63,18 +79,84 @@ function filterOf(args: { type?: string; channel_id?: string }): EventFilter {
   return { type: args.type, channel: args.channel_id };
 }
 
-/** `2026-11-25 12:03:07 UTC reaction_added :tada: in C0GENERAL by U0BOB0001 on 1764…` plus ids. */
-function formatEvent(event: EventOutput): string {
+/** Who and where events name: user ID → name, channel ID → name (without #). */
+interface EventNames {
+  users: Record<string, string>;
+  channels: Record<string, string>;
+}
+
+/**
+ * Names of the people (authors and mentions; bots have no profile to look
+ * up) and channels `events` name, from the directory's cached lookups. A
+ * failed lookup leaves the ID standing: names are a convenience here.
+ */
+async function namesOf(deps: ToolDeps, events: SlackEvent[]): Promise<EventNames> {
+  const people = events.flatMap((e) => [
+    ...(e.user ? [e.user] : []),
+    ...(e.text ? mentionedIds(e.text) : []),
+  ]).filter((id) => !isBotId(id));
+  const wanted = new Set(events.flatMap((e) => (e.channel ? [e.channel] : [])));
+  const channelNames = async () => {
+    if (wanted.size === 0) return {};
+    try {
+      const listed = await deps.directory.channels();
+      return Object.fromEntries(listed.filter((c) => wanted.has(c.id)).map((c) => [c.id, c.name]));
+    } catch {
+      return {};
+    }
+  };
+  const [users, channels] = await Promise.all([usersMap(deps.directory, people), channelNames()]);
+  return { users, channels };
+}
+
+/** The maps of a result, each only when it names someone or something. */
+function namesFields(names: EventNames) {
+  return {
+    ...present("users", Object.keys(names.users).length ? names.users : undefined),
+    ...present("channels", Object.keys(names.channels).length ? names.channels : undefined),
+  };
+}
+
+/** The `Users:` and `Channels:` lines closing a result's text. */
+function namesLines(names: EventNames): string {
+  return formatUsers(names.users) + formatChannels(names.channels);
+}
+
+/** `2026-11-25 12:03:07 UTC reaction_added :tada: in #general by bruno on 1764…` plus ids. */
+function formatEvent(event: EventOutput, names: EventNames): string {
   const parts = [event.received_at, event.type];
   if (event.subtype) parts.push(`(${event.subtype})`);
   if (event.reaction) parts.push(`:${event.reaction}:`);
-  if (event.channel) parts.push(`in ${event.channel}`);
-  if (event.user) parts.push(`by ${event.user}`);
+  if (event.channel) {
+    const name = names.channels[event.channel];
+    parts.push(`in ${name ? `#${name}` : event.channel}`);
+  }
+  if (event.user) parts.push(`by ${names.users[event.user] ?? event.user}`);
   if (event.item_ts) parts.push(`on ${event.item_ts}`);
-  const text = event.text === undefined ? "" : `: ${event.text}`;
+  const text = event.text === undefined ? "" : `: ${nameMentions(event.text, names.users)}`;
   const thread = event.thread_ts ? `, thread ${event.thread_ts}` : "";
   return `${parts.join(" ")}${text} (ts ${event.ts}${thread}, ${event.event_id})`;
 }
+
+/** One event (or none) as a result: the event, the names it needs, its line. */
+async function oneEventResult(deps: ToolDeps, found: SlackEvent | null, none: string) {
+  if (!found) return { structured: { event: null }, text: none };
+  const names = await namesOf(deps, [found]);
+  const event = toOutput(found);
+  return {
+    structured: { event, ...namesFields(names) },
+    text: formatEvent(event, names) + namesLines(names),
+  };
+}
+
+/** The people and channels the events of a result name: IDs to names. */
+const namesShape = {
+  users: usersSchema.optional(),
+  channels: channelsSchema.optional(),
+};
+
+/** Name lookups (`users.info`, the cached channel listing) on top of resolving `channel_id`. */
+const eventSlackUse = uses(conversationLookup, { methods: ["users.info"], bot: ["users:read"] });
 
 /** `slack_get_latest_event`. */
 export const getLatestEvent = defineTool({
@@ -85,14 +167,13 @@ export const getLatestEvent = defineTool({
   input: z.object(filterShape),
   output: z.object({
     event: eventSchema.nullable().describe("The newest matching event, or null"),
+    ...namesShape,
   }),
   annotations: readLocal,
-  slack: conversationLookup,
+  slack: eventSlackUse,
   channelArgument: "channel_id",
   async handler(args, { deps }) {
-    const found = await deps.events.latest(filterOf(args));
-    const event = found && toOutput(found);
-    return { structured: { event }, text: event ? formatEvent(event) : noEventYet };
+    return await oneEventResult(deps, await deps.events.latest(filterOf(args)), noEventYet);
   },
 });
 
@@ -111,21 +192,21 @@ export const listEvents = defineTool({
       "Newest events to return (max 200)",
     ),
   }),
-  output: z.object({ events: z.array(eventSchema).describe("Oldest first") }),
+  output: z.object({ events: z.array(eventSchema).describe("Oldest first"), ...namesShape }),
   annotations: readLocal,
-  slack: conversationLookup,
+  slack: eventSlackUse,
   channelArgument: "channel_id",
   async handler(args, { deps }) {
     const since = args.since === undefined ? undefined : parseTime(args.since, "since");
-    const events = (await deps.events.list({
-      ...filterOf(args),
-      since,
-      limit: args.limit,
-    })).map(toOutput);
+    const found = await deps.events.list({ ...filterOf(args), since, limit: args.limit });
+    const names = await namesOf(deps, found);
+    const events = found.map(toOutput);
     const text = events.length === 0
       ? noEventYet
-      : `${events.length} events, oldest first:\n${events.map(formatEvent).join("\n")}`;
-    return { structured: { events }, text };
+      : `${events.length} events, oldest first:\n${
+        events.map((e) => formatEvent(e, names)).join("\n")
+      }${namesLines(names)}`;
+    return { structured: { events, ...namesFields(names) }, text };
   },
 });
 
@@ -143,10 +224,11 @@ export const waitForEvent = defineTool({
   }),
   output: z.object({
     event: eventSchema.nullable().describe("The event, or null when none came in time"),
+    ...namesShape,
     timed_out: z.literal(true).optional().describe("Present when the wait ended without an event"),
   }),
   annotations: readLocal,
-  slack: conversationLookup,
+  slack: eventSlackUse,
   channelArgument: "channel_id",
   async handler(args, { deps, signal, progress }) {
     const filter = filterOf(args);
@@ -158,14 +240,10 @@ export const waitForEvent = defineTool({
     }, progressEveryMs);
     try {
       const found = await deps.events.wait(filter, seconds * 1000, signal);
-      const event = found && toOutput(found);
-      return {
-        structured: {
-          event,
-          ...(event === null && !signal.aborted && { timed_out: true as const }),
-        },
-        text: event ? formatEvent(event) : `No matching event within ${seconds} s.`,
-      };
+      const result = await oneEventResult(deps, found, `No matching event within ${seconds} s.`);
+      return found || signal.aborted
+        ? result
+        : { ...result, structured: { ...result.structured, timed_out: true as const } };
     } finally {
       clearInterval(ticker);
     }

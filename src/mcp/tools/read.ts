@@ -12,8 +12,10 @@ import {
   asOf,
   asOfLine,
   asOfSchema,
+  channelsSchema,
   daySchema,
   detailsSchema,
+  formatChannels,
   formatRow,
   formatUsers,
   type LeanMessage,
@@ -21,6 +23,9 @@ import {
   messageRows,
   moreLine,
   namesFor,
+  partialLine,
+  type PartialNote,
+  partialSchema,
   present,
   type RawMessage,
   renderDays,
@@ -29,7 +34,9 @@ import {
   usersSchema,
 } from "../format.ts";
 import type { SlackResponse, SlackUser } from "../../slack/types.ts";
-import { cachedPage, type Page } from "../../slack/cached_page.ts";
+import { cachedPage } from "../../slack/cached_page.ts";
+import { cachedPages, type Pages } from "../../slack/cached_pages.ts";
+import { describeBudgetStop } from "../errors.ts";
 import { channelTypes, isBotId, type ListedChannel } from "../../slack/directory.ts";
 import type { CacheResult } from "../../store/cache.ts";
 import { cacheKeys, cacheTags } from "../../store/keys.ts";
@@ -160,19 +167,31 @@ const messagesShape = {
   days: z.array(daySchema).describe("Messages grouped by UTC day"),
   users: usersSchema,
   next_cursor: z.string().optional().describe("Pass as cursor for the next page"),
+  partial: partialSchema,
   as_of: asOfSchema,
 };
 
-/** Reads one page of messages through the cache, with the names its rows need. */
-function messagePage(
+/** Reads up to `limit` messages through the cache, within the budget, with the names their rows need. */
+function messagePages(
   deps: ToolDeps,
-  request: { method: string; query: string; params: Record<string, unknown>; channel: string },
+  request: {
+    method: string;
+    /** Every parameter but the page size and cursor, for the cache key. */
+    query: string;
+    params: Record<string, unknown>;
+    channel: string;
+    limit: number;
+    cursor?: string;
+  },
   signal: AbortSignal,
-): Promise<CacheResult<Page<LeanMessage>>> {
-  return cachedPage<LeanMessage, RawMessage>(deps, {
+): Promise<CacheResult<Pages<LeanMessage>>> {
+  return cachedPages<LeanMessage, RawMessage>(deps, {
     method: request.method,
-    key: cacheKeys.readPage(request.method, request.query),
+    key: (size, cursor) =>
+      cacheKeys.readPage(request.method, `${request.query}:${size}:${cursor ?? ""}`),
     params: request.params,
+    cursor: request.cursor,
+    limit: request.limit,
     listKey: "messages",
     tags: [cacheTags.history(request.channel)],
     pick: toLean,
@@ -181,28 +200,53 @@ function messagePage(
   });
 }
 
-const noNames: Record<string, string> = {};
+/**
+ * The note of a read that stopped before its end: what was read (`read`),
+ * why it stopped, and when a retry with the cursor reads on; `rest` is how
+ * many messages are known to be left, for how long they take.
+ */
+function stoppedNote(
+  pages: Pages<LeanMessage>,
+  options: { read: string; rest?: number },
+): PartialNote | undefined {
+  const { stopped, next_cursor: cursor, pageSize } = pages;
+  if (!stopped || !cursor) return undefined;
+  const then = `with cursor "${cursor}" to read on`;
+  const why = stopped.code === "ratelimited"
+    ? describeBudgetStop(stopped, {
+      then,
+      calls: options.rest === undefined ? undefined : Math.ceil(options.rest / pageSize),
+    })
+    : `Slack ${stopped.method} failed on the next page with ${stopped.code}: retry ${then}.`;
+  return {
+    note: `${options.read} ${why}`,
+    ...present("retry_after_seconds", stopped.retryAfterSeconds),
+  };
+}
 
-/** A page of messages as the model sees it, and its text under `heading`. */
+/** Messages as the model sees them, and their text under `heading`. */
 function messagesResult(
   channel: string,
-  page: CacheResult<Page<LeanMessage>>,
-  options: { heading: string; now: number; threadTs?: string },
+  page: CacheResult<Pages<LeanMessage>>,
+  options: { heading: string; now: number; threadTs?: string; partial?: PartialNote },
 ) {
-  const { days, users, lines } = renderDays(page.value.items, page.value.names ?? noNames, options);
+  const { days, users, lines } = renderDays(page.value.items, page.value.names, options);
   const stale = asOf(page.ageSeconds, options.now);
+  const { next_cursor } = page.value;
   return {
     structured: {
       channel_id: channel,
       timezone: "UTC" as const,
       days,
       users,
-      ...present("next_cursor", page.value.next_cursor),
+      ...present("next_cursor", next_cursor),
+      ...present("partial", options.partial),
       ...stale,
     },
-    text: `${options.heading} (UTC):\n${lines}${moreLine(page.value.next_cursor)}${
-      asOfLine(stale)
-    }`,
+    // The note names the cursor already.
+    text: `${options.heading} (UTC):\n${lines}${
+      options.partial ? partialLine(options.partial) : moreLine(next_cursor)
+    }${asOfLine(stale)}`,
   };
 }
 
@@ -211,7 +255,7 @@ export const getChannelHistory = defineTool({
   name: "slack_get_channel_history",
   title: "Read channel history",
   description:
-    "Read recent messages of a channel, newest first: one row per message [ts, time, author, text, details], grouped by day, with reply counts, reactions, files and edits. Use oldest/latest (a ts, unix seconds or a time like 2026-11-25 14:00) to pick a range and cursor to page back. A message's ts is its ID: read its thread with slack_get_thread_replies.",
+    "Read recent messages of a channel, newest first: one row per message [ts, time, author, text, details], grouped by day, with reply counts, reactions, files and edits. Use oldest/latest (a ts, unix seconds or a time like 2026-11-25 14:00) to pick a range and cursor to page back. A message's ts is its ID: read its thread with slack_get_thread_replies. When a Slack budget cuts a read short, partial says when to call again with next_cursor.",
   input: z.object({
     channel_id: channelParam,
     limit: z.number().int().min(1).max(200).default(20).describe("Messages per page (max 200)"),
@@ -228,26 +272,49 @@ export const getChannelHistory = defineTool({
     const latest = toSlackTs(args.latest, "latest");
     const { limit, cursor } = args;
     return await deps.directory.retryAsName("channel", args.channel_id, async (channel) => {
-      const page = await messagePage(deps, {
+      const read = await messagePages(deps, {
         method: "conversations.history",
-        query: `${channel}:${limit}:${oldest ?? ""}:${latest ?? ""}:${cursor ?? ""}`,
-        params: { channel, limit, oldest, latest, cursor },
+        query: `${channel}:${oldest ?? ""}:${latest ?? ""}`,
+        params: { channel, oldest, latest },
         channel,
+        limit,
+        cursor,
       }, signal);
-      return messagesResult(channel, page, {
+      const { items } = read.value;
+      return messagesResult(channel, read, {
         heading: `${channel}, newest first`,
         now: deps.now(),
+        partial: stoppedNote(read.value, {
+          read: `Read ${items.length} of the ${limit} messages asked for.`,
+          rest: limit - items.length,
+        }),
       });
     });
   },
 });
+
+/** Messages of a thread one `slack_get_thread_replies` call reads at most. */
+const repliesPerCall = 200;
+
+/** What a thread read holds, for its note: the parent and how many of its replies. */
+function threadRead(items: LeanMessage[], threadTs: string) {
+  const [parent] = items;
+  if (parent?.ts !== threadTs || parent.replies === undefined) {
+    return { read: `Read ${items.length} messages of the thread.` };
+  }
+  const replies = items.length - 1;
+  return {
+    read: `Read the parent and ${replies} of its ${parent.replies} replies.`,
+    rest: parent.replies - replies,
+  };
+}
 
 /** `slack_get_thread_replies`. */
 export const getThreadReplies = defineTool({
   name: "slack_get_thread_replies",
   title: "Read a thread",
   description:
-    "Read a thread: its parent message first, then every reply oldest first, as rows [ts, time, author, text, details] grouped by day. thread_ts is the parent message's ts (from slack_get_channel_history).",
+    "Read a thread: its parent message first, then every reply oldest first, as rows [ts, time, author, text, details] grouped by day. thread_ts is the parent message's ts (from slack_get_channel_history). When a Slack budget cuts a long thread short, partial says when to call again with next_cursor.",
   input: z.object({
     channel_id: channelParam,
     thread_ts: tsParam("ts of the thread's parent message, e.g. 1732546800.000100"),
@@ -259,16 +326,19 @@ export const getThreadReplies = defineTool({
   channelArgument: "channel_id",
   async handler({ channel_id, thread_ts, cursor }, { deps, signal }) {
     return await deps.directory.retryAsName("channel", channel_id, async (channel) => {
-      const page = await messagePage(deps, {
+      const read = await messagePages(deps, {
         method: "conversations.replies",
-        query: `${channel}:${thread_ts}:${cursor ?? ""}`,
-        params: { channel, ts: thread_ts, limit: 200, cursor },
+        query: `${channel}:${thread_ts}`,
+        params: { channel, ts: thread_ts },
         channel,
+        limit: repliesPerCall,
+        cursor,
       }, signal);
-      return messagesResult(channel, page, {
+      return messagesResult(channel, read, {
         heading: `${channel} thread, oldest first`,
         now: deps.now(),
         threadTs: thread_ts,
+        partial: stoppedNote(read.value, threadRead(read.value.items, thread_ts)),
       });
     });
   },
@@ -407,46 +477,68 @@ const searchRowSchema = z.array(z.union([z.string(), detailsSchema])).min(5).max
   "[channel, ts, time, user, text, details?]: channel is #name (ID in channels) or the ID of a DM; time YYYY-MM-DD HH:MM UTC; user the author's name (ID in users); text with mentions as @name",
 );
 
+/** Slack's last page of search results. */
+const maxSearchPage = 100;
+
+/** The results page a search cursor (`page:N`) points to; page 1 without one. */
+function searchPage(cursor: string | undefined): number {
+  if (cursor === undefined) return 1;
+  const page = Number(/^page:(\d+)$/.exec(cursor)?.[1]);
+  if (!(page >= 1 && page <= maxSearchPage)) {
+    throw new ToolError(
+      `cursor "${cursor}" is not a search cursor: pass the next_cursor of slack_search_messages with the same query, count and sort, or start again without cursor.`,
+    );
+  }
+  return page;
+}
+
 /** `slack_search_messages`. */
 export const searchMessages = defineTool({
   name: "slack_search_messages",
   title: "Search messages",
   description:
-    'Search messages across the workspace with Slack\'s search syntax (in:#channel, from:@user, before:/after:YYYY-MM-DD, "exact phrase"); one row per match [channel, ts, time, author, text, details]. Needs SLACK_USER_TOKEN (a xoxp- user token): Slack refuses search to bot tokens.',
+    'Search messages across the workspace with Slack\'s search syntax (in:#channel, from:@user, before:/after:YYYY-MM-DD, "exact phrase"); one row per match [channel, ts, time, author, text, details]. Paged: pass next_cursor back as cursor, with the same query, count and sort. Needs SLACK_USER_TOKEN (a xoxp- user token): Slack refuses search to bot tokens.',
   input: z.object({
     query: z.string().min(1).describe("Search query, e.g. `deploy in:#engineering from:@alice`"),
-    count: z.number().int().min(1).max(100).default(20).describe("Results (max 100)"),
+    count: z.number().int().min(1).max(100).default(20).describe("Results per page (max 100)"),
     sort: z.enum(["score", "timestamp"]).default("score").describe("Best match or newest first"),
+    cursor: cursorParam,
   }),
   output: z.object({
     total: z.number().int().describe("Matches in all; more than shown when over count"),
     timezone: timezoneSchema,
     matches: z.array(searchRowSchema),
-    channels: z.record(z.string(), z.string()).describe("Channel ID → name of the matches"),
+    channels: channelsSchema,
     users: usersSchema,
+    next_cursor: z.string().optional().describe("Pass as cursor for the next page"),
     as_of: asOfSchema,
   }),
   annotations: readOnly,
   slack: uses(messageReading, { methods: ["search.messages"], bot: [], user: ["search:read"] }),
-  async handler({ query, count, sort }, { deps, signal }) {
+  async handler({ query, count, sort, cursor }, { deps, signal }) {
     if (!deps.slack.hasUserToken) {
       throw new ToolError(
         "Search needs a user token: set SLACK_USER_TOKEN (xoxp-…, scope search:read) and restart. Slack refuses search.messages to bot tokens.",
       );
     }
+    const page = searchPage(cursor);
     const { value, ageSeconds } = await deps.cache.getOrLoad(
-      cacheKeys.readPage("search.messages", `${sort}:${count}:${query}`),
+      cacheKeys.readPage("search.messages", `${sort}:${count}:${page}:${query}`),
       async () => {
         const result = await deps.slack.call<
-          SlackResponse & { messages: { total: number; matches: SearchMatch[] } }
-        >("search.messages", { query, count, sort }, { token: "user", signal });
+          SlackResponse & {
+            messages: { total: number; matches: SearchMatch[]; paging?: { pages?: number } };
+          }
+        >("search.messages", { query, count, sort, page }, { token: "user", signal });
         const raw = result.messages.matches;
         const items = raw.map(toLean);
+        const pages = result.messages.paging?.pages ?? 1;
         return {
           total: result.messages.total,
           items,
           channels: raw.map((m) => [m.channel.id, m.channel.name] as const),
           names: await namesFor(raw, items, deps.directory),
+          next: page < Math.min(pages, maxSearchPage) ? `page:${page + 1}` : undefined,
         };
       },
     );
@@ -459,6 +551,7 @@ export const searchMessages = defineTool({
     });
     const stale = asOf(ageSeconds, deps.now());
     const lines = matches.map(([channel, ...row]) => `${channel} ${formatRow(row as MessageRow)}`);
+    const first = (page - 1) * count + 1;
     return {
       structured: {
         total: value.total,
@@ -466,14 +559,15 @@ export const searchMessages = defineTool({
         matches,
         channels,
         users,
+        ...present("next_cursor", value.next),
         ...stale,
       },
       text: `${value.total} matches for "${query}"${
-        value.total > matches.length ? `, showing ${matches.length}` : ""
-      } (times UTC):\n${lines.join("\n")}${formatUsers(users)}${
-        Object.keys(channels).length
-          ? `\nChannels: ${Object.entries(channels).map(([id, n]) => `#${n} ${id}`).join(", ")}`
+        value.total > matches.length && matches.length > 0
+          ? `, showing ${first}–${first + matches.length - 1}`
           : ""
+      } (times UTC):\n${lines.join("\n")}${formatUsers(users)}${formatChannels(channels)}${
+        moreLine(value.next)
       }${asOfLine(stale)}`,
     };
   },

@@ -13,7 +13,18 @@ import { defineTool, type ToolDeps, ToolError } from "../tool.ts";
 import type { SlackMessage, SlackResponse } from "../../slack/types.ts";
 import { SlackApiError } from "../../slack/errors.ts";
 import { cacheKeys, cacheTags } from "../../store/keys.ts";
-import { formatTime, formatUsers, usersMap, usersSchema } from "../format.ts";
+import {
+  formatTime,
+  formatUsers,
+  mentionedIds,
+  nameMentions,
+  partialLine,
+  partialSchema,
+  present,
+  usersMap,
+  usersSchema,
+} from "../format.ts";
+import { describeBudgetStop } from "../errors.ts";
 import { requireUserToken } from "../tool.ts";
 
 const conversationTypes = ["public_channel", "private_channel", "mpim", "im"] as const;
@@ -236,7 +247,7 @@ async function readState(deps: ToolDeps, channel: string, signal: AbortSignal) {
   }, [cacheTags.history(channel), cacheTags.readState(channel)]);
 }
 
-function isBudgetStop(error: unknown): boolean {
+function isBudgetStop(error: unknown): error is SlackApiError {
   return error instanceof SlackApiError && error.code === "ratelimited";
 }
 
@@ -250,7 +261,7 @@ async function checkReadStates(deps: ToolDeps, order: Own[], signal: AbortSignal
   let fresh = 0;
   let next = 0;
   let checked = 0;
-  let rateLimited = false;
+  let rateLimited: SlackApiError | undefined;
   while (next < order.length && fresh < checkBudget && !rateLimited) {
     const batch = order.slice(next, next + Math.min(checkBatch, checkBudget - fresh));
     next += batch.length;
@@ -261,7 +272,7 @@ async function checkReadStates(deps: ToolDeps, order: Own[], signal: AbortSignal
         states.push({ own: batch[i], state: result.value.value });
         checked++;
       } else if (isBudgetStop(result.reason)) {
-        rateLimited = true;
+        rateLimited ??= result.reason;
       } else if (
         result.reason instanceof SlackApiError && result.reason.code === "channel_not_found"
       ) {
@@ -279,6 +290,14 @@ function subtypeShown(subtype: string | undefined): boolean {
   return !subtype || !quietSubtypes.has(subtype);
 }
 
+/** Messages to ask for: {@link historyLimit}, or fewer when Slack caps pages (2025 non-Marketplace limits). */
+function historyPageSize(deps: ToolDeps): number {
+  return Math.min(
+    historyLimit,
+    deps.slack.budget("conversations.history")?.pageSize ?? historyLimit,
+  );
+}
+
 /** The messages after `lastRead`, cached under that cursor, so marking read needs no invalidation here. */
 async function unreadPage(
   deps: ToolDeps,
@@ -292,7 +311,7 @@ async function unreadPage(
     async () => {
       const page = await deps.slack.call<
         SlackResponse & { messages: (SlackMessage & { bot_profile?: { name?: string } })[] }
-      >("conversations.history", { channel, oldest: lastRead, limit: historyLimit }, {
+      >("conversations.history", { channel, oldest: lastRead, limit: historyPageSize(deps) }, {
         token: "user",
         signal,
       });
@@ -331,8 +350,6 @@ async function groupMembers(deps: ToolDeps, channel: string, signal: AbortSignal
   return value;
 }
 
-const mentionPattern = /<@([A-Z0-9]+)(?:\|[^>]*)?>/g;
-
 function mentions(text: string, self: string): boolean {
   return text.includes(`<@${self}>`) || text.includes(`<@${self}|`) ||
     /<!(here|channel|everyone)(\|[^>]*)?>/.test(text);
@@ -350,7 +367,7 @@ function renderConversation(g: Gathered, self: string, users: Record<string, str
   const name = (id: string) => users[id] ?? id;
   const messages = g.page?.messages ?? [];
   const rows = messages.slice(0, previewCount).map((m): Row => {
-    const text = m.text.replace(mentionPattern, (_, id: string) => `@${name(id)}`);
+    const text = nameMentions(m.text, users);
     const details = {
       ...(m.replies ? { replies: m.replies } : {}),
       ...(m.subtype ? { subtype: m.subtype } : {}),
@@ -406,7 +423,7 @@ async function gatherShown(
   signal: AbortSignal,
 ) {
   const gathered: Gathered[] = [];
-  let historyStopped = false;
+  let historyStopped: SlackApiError | undefined;
   for (let i = 0; i < shown.length; i += checkBatch) {
     const batch = shown.slice(i, i + checkBatch);
     gathered.push(
@@ -417,7 +434,7 @@ async function gatherShown(
             page = await unreadPage(deps, own.id, state.last_read, self, signal);
           } catch (error) {
             if (!isBudgetStop(error)) throw error;
-            historyStopped = true;
+            historyStopped ??= error;
           }
         }
         const people = own.kind === "im"
@@ -438,9 +455,11 @@ interface UnreadsFound {
   gathered: Gathered[];
   checked: number;
   total: number;
-  rateLimited: boolean;
+  /** The rate limit that stopped the checks, Slack's or this server's own. */
+  rateLimited?: SlackApiError;
   moreUnread: number;
-  historyStopped: boolean;
+  /** The refusal that left the remaining conversations without messages. */
+  historyStopped?: SlackApiError;
 }
 
 /** The result: conversations newest first, one `users` map, and what was left out and why. */
@@ -450,7 +469,7 @@ async function renderUnreads(deps: ToolDeps, found: UnreadsFound) {
     ...g.people,
     ...(g.page?.messages.slice(0, previewCount) ?? []).flatMap((m) => [
       ...(m.user ? [m.user] : []),
-      ...[...m.text.matchAll(mentionPattern)].map((match) => match[1]),
+      ...mentionedIds(m.text),
     ]),
   ]);
   const bots = Object.assign({}, ...gathered.map((g) => g.page?.bots ?? {}));
@@ -464,15 +483,25 @@ async function renderUnreads(deps: ToolDeps, found: UnreadsFound) {
     `${
       plural(unchecked, "less active conversation was", "less active conversations were")
     } not checked (${
-      found.rateLimited ? "Slack's rate limit was reached" : "to stay within Slack's rate limits"
+      found.rateLimited?.budget === "ours"
+        ? `this server's own budget for ${found.rateLimited.method} was reached`
+        : found.rateLimited
+        ? "Slack's rate limit was reached"
+        : "to stay within Slack's rate limits"
     }): call again to check them.`,
     moreUnread > 0 &&
     `${
       plural(moreUnread, "more conversation has", "more conversations have")
     } unread messages: raise limit to see them.`,
-    found.historyStopped &&
-    "Some conversations show no messages: Slack's conversations.history budget is spent; retry in a minute.",
   ].filter(Boolean);
+  const partial = found.historyStopped && {
+    note: `${
+      plural(gathered.filter((g) => !g.page).length, "conversation shows", "conversations show")
+    } no messages, only counts: ${
+      describeBudgetStop(found.historyStopped, { then: "to read their messages" })
+    }`,
+    ...present("retry_after_seconds", found.historyStopped.retryAfterSeconds),
+  };
   const heading = conversations.length
     ? `${
       plural(conversations.length, "conversation", "conversations")
@@ -487,9 +516,10 @@ async function renderUnreads(deps: ToolDeps, found: UnreadsFound) {
       total,
       ...(unchecked > 0 ? { unchecked } : {}),
       ...(moreUnread > 0 ? { more_unread: moreUnread } : {}),
+      ...present("partial", partial),
     },
     text: [heading, ...conversations.flatMap(conversationLines), ...notes].join("\n") +
-      formatUsers(users),
+      partialLine(partial) + formatUsers(users),
   };
 }
 
@@ -519,6 +549,7 @@ export const getUnreads = defineTool({
     more_unread: z.number().int().optional().describe(
       "Further conversations with unread messages beyond limit",
     ),
+    partial: partialSchema,
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
   slack: {
