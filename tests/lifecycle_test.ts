@@ -4,6 +4,7 @@
  * the call in flight.
  */
 import assert from "node:assert/strict";
+import { captureLogs } from "../src/log/testing.ts";
 import { demoTokens, seedNow, startStack } from "./harness.ts";
 import { serveEmulator } from "../src/slack_emulator/emulator.ts";
 import { createSeedWorkspace } from "../src/slack_emulator/seed.ts";
@@ -11,7 +12,7 @@ import { createMemoryStore } from "../src/store/memory_store.ts";
 import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import { spawnServer } from "./server_process.ts";
 import { sleep } from "../src/util/sleep.ts";
-import { configureLogging, stopLogging } from "../src/log/logger.ts";
+import { stopLogging } from "../src/log/logger.ts";
 import { loadConfig } from "../src/config.ts";
 import { listen } from "../src/serve.ts";
 
@@ -130,13 +131,9 @@ Deno.test("SIGINT on an idle server exits 0 at once", async () => {
 });
 
 Deno.test("a runtime that fails to load is logged once and requests get 503, /healthz still 200", async () => {
-  const lines: string[] = [];
-  const decoder = new TextDecoder();
-  await configureLogging({
+  const lines = await captureLogs({
     level: "info",
     format: "text",
-    secrets: [],
-    stream: new WritableStream({ write: (chunk) => void lines.push(decoder.decode(chunk)) }),
   });
   const config = loadConfig({ SLACK_BOT_TOKEN: demoTokens.bot, PORT: "0" });
   // The services read their store first: a store that cannot be had fails the load.

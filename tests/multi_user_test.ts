@@ -5,6 +5,7 @@
  * as that person, with their own Slack token, cache and rate limit.
  */
 import assert from "node:assert/strict";
+import { captureLogs } from "../src/log/testing.ts";
 import {
   type OAuthClientInformationMixed,
   type OAuthClientMetadata,
@@ -18,7 +19,7 @@ import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import { createTestBrowser } from "../src/oauth/testing.ts";
 import { defaultOAuthClient } from "../src/slack_emulator/oauth.ts";
 import { serveEmulator } from "../src/slack_emulator/emulator.ts";
-import { configureLogging, stopLogging } from "../src/log/logger.ts";
+import { stopLogging } from "../src/log/logger.ts";
 import type { Store } from "../src/store/store.ts";
 import { createUpstashStore } from "../src/store/upstash_store.ts";
 import { redisTest } from "./redis_server.ts";
@@ -368,14 +369,11 @@ Deno.test("event tools show a person only events from conversations they belong 
 });
 
 Deno.test("after a whole sign-in and calls, no token or secret is in the logs or the outputs", async () => {
-  const chunks: string[] = [];
-  const decoder = new TextDecoder();
   await using team = await startTeam();
-  await configureLogging({
+  const chunks = await captureLogs({
     level: "debug",
     format: "text",
     secrets: [defaultOAuthClient.secret, team.key, signingSecret, demoTokens.bot],
-    stream: new WritableStream({ write: (chunk) => void chunks.push(decoder.decode(chunk)) }),
   });
   try {
     const { client, provider } = await signIn(team, "U0ALICE01");

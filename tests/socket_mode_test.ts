@@ -4,13 +4,14 @@
  * lost acknowledgements, refreshes, drops, a store outage and link_disabled.
  */
 import assert from "node:assert/strict";
+import { captureLogs } from "../src/log/testing.ts";
 import { call, demoTokens, startStack } from "./harness.ts";
 import { faultyStore } from "./fixtures/faulty_store.ts";
 import { type SocketModeOptions, startSocketMode } from "../src/events/socket_mode.ts";
 import { serveEmulator } from "../src/slack_emulator/emulator.ts";
 import { createSeedWorkspace, DEMO_INSTALLER_ID } from "../src/slack_emulator/seed.ts";
 import type { ServiceOverrides } from "../src/services.ts";
-import { configureLogging, stopLogging } from "../src/log/logger.ts";
+import { stopLogging } from "../src/log/logger.ts";
 import { redacted } from "../src/util/redact.ts";
 import { sleep } from "../src/util/sleep.ts";
 
@@ -153,14 +154,10 @@ Deno.test("link_disabled stops Socket Mode and it does not come back", async () 
 });
 
 Deno.test("the app token and the connection tickets never reach the log", async () => {
-  const chunks: string[] = [];
-  const decoder = new TextDecoder();
-  await configureLogging({
+  const chunks = await captureLogs({
     level: "debug",
     format: "json",
     // Nothing configured to mask: what the socket logs must be clean by itself.
-    secrets: [],
-    stream: new WritableStream({ write: (chunk) => void chunks.push(decoder.decode(chunk)) }),
   });
   const tickets: string[] = [];
   try {

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
+import { captureLogs } from "../log/testing.ts";
 import { createWebhook, maxWebhookBodyBytes } from "./webhook.ts";
 import { createIntake, type Intake, IntakeRefusedError } from "./intake.ts";
 import { createEventStream } from "./event_stream.ts";
 import { signSlackRequest } from "../slack/signature.ts";
 import { createMemoryStore } from "../store/memory_store.ts";
-import { configureLogging, stopLogging } from "../log/logger.ts";
+import { stopLogging } from "../log/logger.ts";
 
 const secret = "webhook-test-signing-secret";
 const now = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -204,13 +205,9 @@ Deno.test("an app_rate_limited notice is acknowledged without storing anything",
 });
 
 Deno.test("rejections are logged with reason and request id, never the secret or signature", async () => {
-  const lines: string[] = [];
-  const decoder = new TextDecoder();
-  await configureLogging({
+  const lines = await captureLogs({
     level: "info",
     format: "json",
-    secrets: [],
-    stream: new WritableStream({ write: (chunk) => void lines.push(decoder.decode(chunk)) }),
   });
   try {
     const { send } = rig();

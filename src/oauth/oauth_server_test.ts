@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import { captureLogs } from "../log/testing.ts";
 import { Hono } from "hono";
-import { configureLogging, stopLogging } from "../log/logger.ts";
+import { stopLogging } from "../log/logger.ts";
 import { createMemoryStore } from "../store/memory_store.ts";
 import { DEMO_INSTALLER_ID, DEMO_TEAM_ID } from "../slack_emulator/seed.ts";
 import { createOAuthServer, type PrincipalEnv } from "./oauth_server.ts";
@@ -382,13 +383,9 @@ Deno.test("nothing secret is stored in the clear", async () => {
 });
 
 Deno.test("the logs of a whole sign-in hold no token, code or secret", async () => {
-  const lines: string[] = [];
-  const decoder = new TextDecoder();
-  await configureLogging({
+  const lines = await captureLogs({
     level: "debug",
     format: "json",
-    secrets: [],
-    stream: new WritableStream({ write: (chunk) => void lines.push(decoder.decode(chunk)) }),
   });
   try {
     await using bed = await startOAuthTestbed();
