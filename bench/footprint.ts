@@ -1,12 +1,15 @@
 /**
  * Start-up time and memory of the server in its own process: `main.ts --demo`
  * from spawn to the first `/healthz` 200 vs a bare `Deno.serve` script, and
- * the VmRSS of `main.ts` idle vs after a long run of cached tool calls.
+ * the memory of `main.ts`: VmRSS idle, then VmRSS and the V8 heap (read over
+ * the inspector, after a forced GC) after a long run of cached tool calls and
+ * after a second one as long, which should leave both where they were.
  * @module
  */
-import { median, round, runLoad } from "./load.ts";
+import { connectInspector, type Inspector } from "./inspector.ts";
+import { type LoadResult, median, round, runLoad } from "./load.ts";
 import { openChannel, toolCaller } from "./mcp_client.ts";
-import { spawnServer } from "./process.ts";
+import { type ServerProcess, spawnServer } from "./process.ts";
 import { historyCall, spawnMain } from "./target.ts";
 
 /** Results of {@link benchColdStart}: every run, in milliseconds. */
@@ -42,63 +45,128 @@ export async function benchColdStart(runs: number): Promise<ColdStartResults> {
   };
 }
 
-/** Results of {@link benchMemory}. */
-export interface MemoryResults {
-  idleMiB: number;
-  warmCalls: number;
-  /** After the first `warmCalls` calls: the JIT, pools and caches have grown. */
-  warmMiB: number;
-  afterMiB: number;
+/** Calls of `historyCall` from stateful sessions open on one server. */
+export interface SessionLoad {
+  /** Up to `calls` more calls, spread over the sessions; stops early at `maxMs`. */
+  run(calls: number, maxMs: number): Promise<LoadResult>;
+  /** Ends the sessions. */
+  close(): Promise<void>;
+}
+
+/** Opens `concurrency` stateful sessions on `server`, one per virtual client. */
+export async function sessionLoad(
+  server: ServerProcess,
+  concurrency: number,
+): Promise<SessionLoad> {
+  const sessions = await Promise.all(
+    Array.from({ length: concurrency }, () => openChannel(`${server.url}/mcp`, false)),
+  );
+  const callers = sessions.map((s) => toolCaller(s, historyCall.name, historyCall.args));
+  return {
+    run: (calls, maxMs) =>
+      runLoad({
+        concurrency,
+        durationMs: maxMs,
+        maxRequests: calls,
+        warmupPerClient: 0,
+        request: (client) => callers[client](),
+      }),
+    close: async () => void await Promise.all(sessions.map((s) => s.close())),
+  };
+}
+
+/** Memory after one run of calls. */
+export interface MemoryAfter {
   calls: number;
   errors: number;
   seconds: number;
-  /** Growth from idle, and from warm, to the end, in percent. */
-  growthFromIdlePercent: number;
-  growthFromWarmPercent: number;
+  /** RSS as the run ends: garbage V8 has not collected yet included, as a deployment sees it. */
+  rssUnderLoadMiB: number;
+  /** RSS and V8 heap in use after a forced full GC: what the run left behind. */
+  rssMiB: number;
+  heapMiB: number;
+}
+
+/** Results of {@link benchMemory}. */
+export interface MemoryResults {
+  /** RSS of a server ready (runtime loaded, `/readyz` 200) and idle for a second, no inspector. */
+  idleMiB: number;
+  /** V8 heap in use in the inspected server when idle, after a forced GC. */
+  idleHeapMiB: number;
+  concurrency: number;
+  first: MemoryAfter;
+  /** After as many calls again, on the same sessions. */
+  second: MemoryAfter;
+  /** From after the first run to after the second (both after GC), in percent: flat means no leak. */
+  rssGrowthPercent: number;
+  heapGrowthPercent: number;
+}
+
+/** Waits until `/readyz` answers 200 (the MCP runtime has loaded), then a second more. */
+async function settle(server: ServerProcess): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    const response = await fetch(`${server.url}/readyz`);
+    await response.body?.cancel();
+    if (response.status === 200) break;
+    if (performance.now() > deadline) throw new Error(`/readyz answered ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
 }
 
 /**
- * A fresh server: RSS after it settles, after `warmCalls` cached history
- * calls, and after `calls` in all, from `concurrency` stateful sessions (stops
- * early at `maxMs`; the report says how many calls were made).
+ * Idle RSS of a fresh server without the inspector (which costs a few MiB),
+ * then in a fresh server with it: RSS and heap after `calls` cached history
+ * calls from `concurrency` stateful sessions, and again after `calls` more.
+ * Each run stops early at `maxMs`; the report says how many calls were made.
  */
 export async function benchMemory(
-  options: { calls: number; warmCalls: number; concurrency: number; maxMs: number },
+  options: { calls: number; concurrency: number; maxMs: number },
 ): Promise<MemoryResults> {
-  const server = await spawnMain();
+  const idle = await spawnMain();
+  let idleMiB: number;
   try {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const idleMiB = await server.rssMiB();
-    const sessions = await Promise.all(
-      Array.from({ length: options.concurrency }, () => openChannel(`${server.url}/mcp`, false)),
-    );
-    const callers = sessions.map((s) => toolCaller(s, historyCall.name, historyCall.args));
-    const load = (maxRequests: number) =>
-      runLoad({
-        concurrency: options.concurrency,
-        durationMs: options.maxMs,
-        maxRequests,
-        warmupPerClient: 0,
-        request: (client) => callers[client](),
-      });
-    const warm = await load(options.warmCalls);
-    const warmMiB = await server.rssMiB();
-    const rest = await load(options.calls - warm.requests);
-    const afterMiB = await server.rssMiB();
-    await Promise.all(sessions.map((s) => s.close()));
-    const growth = (from: number) => round((afterMiB / from - 1) * 100, 1);
+    await settle(idle);
+    idleMiB = await idle.rssMiB();
+  } finally {
+    await idle.stop();
+  }
+  const server = await spawnMain({}, { inspect: true });
+  let inspector: Inspector | undefined;
+  try {
+    await settle(server);
+    inspector = await connectInspector(server.inspectorUrl!);
+    const idleHeapMiB = await inspector.heapUsedMiB();
+    const load = await sessionLoad(server, options.concurrency);
+    const measureRun = async (): Promise<MemoryAfter> => {
+      const { requests, errors, seconds } = await load.run(options.calls, options.maxMs);
+      const rssUnderLoadMiB = await server.rssMiB();
+      const heapMiB = await inspector!.heapUsedMiB();
+      return {
+        calls: requests,
+        errors,
+        seconds,
+        rssUnderLoadMiB: round(rssUnderLoadMiB, 1),
+        rssMiB: round(await server.rssMiB(), 1),
+        heapMiB: round(heapMiB, 1),
+      };
+    };
+    const first = await measureRun();
+    const second = await measureRun();
+    await load.close();
+    const growth = (from: number, to: number) => round((to / from - 1) * 100, 1);
     return {
       idleMiB: round(idleMiB, 1),
-      warmCalls: warm.requests,
-      warmMiB: round(warmMiB, 1),
-      afterMiB: round(afterMiB, 1),
-      calls: warm.requests + rest.requests,
-      errors: warm.errors + rest.errors,
-      seconds: round(warm.seconds + rest.seconds, 1),
-      growthFromIdlePercent: growth(idleMiB),
-      growthFromWarmPercent: growth(warmMiB),
+      idleHeapMiB: round(idleHeapMiB, 1),
+      concurrency: options.concurrency,
+      first,
+      second,
+      rssGrowthPercent: growth(first.rssMiB, second.rssMiB),
+      heapGrowthPercent: growth(first.heapMiB, second.heapMiB),
     };
   } finally {
+    inspector?.close();
     await server.stop();
   }
 }

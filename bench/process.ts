@@ -24,6 +24,8 @@ export interface ServerProcess {
   rssMiB(): Promise<number>;
   /** CPU time (user + system, all threads) used so far, in seconds. */
   cpuSeconds(): Promise<number>;
+  /** The V8 inspector's WebSocket URL, when spawned with `inspect` (see `bench/inspector.ts`). */
+  inspectorUrl?: string;
   /** SIGTERM, then SIGKILL after 5 s; resolves when the process has exited. */
   stop(): Promise<void>;
 }
@@ -37,6 +39,8 @@ export interface SpawnOptions {
   /** Flags for `deno run` itself, e.g. `["--cpu-prof"]`. */
   denoFlags?: string[];
   env?: Record<string, string>;
+  /** Open the V8 inspector on a free loopback port (`--inspect=127.0.0.1:0`). */
+  inspect?: boolean;
   /** Give up waiting for `/healthz` after this long; default 30 s. */
   timeoutMs?: number;
 }
@@ -97,6 +101,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     Deno.execPath(),
     "run",
     "-A",
+    ...(options.inspect ? ["--inspect=127.0.0.1:0"] : []),
     ...(options.denoFlags ?? []),
     options.script,
     ...(options.args ?? []),
@@ -137,10 +142,20 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     }
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+  const startupMs = performance.now() - started;
+  // Deno prints the inspector's address first thing on stderr, long before /healthz answers.
+  const inspectorUrl = options.inspect
+    ? /ws:\/\/\S+/.exec(await Deno.readTextFile(log))?.[0]
+    : undefined;
+  if (options.inspect && !inspectorUrl) {
+    await stop();
+    throw new Error(`${options.script} printed no inspector address (see ${log})`);
+  }
   return {
     url,
     pid: child.pid,
-    startupMs: performance.now() - started,
+    startupMs,
+    inspectorUrl,
     rssMiB: () => rssMiB(child.pid),
     cpuSeconds: () => cpuSeconds(child.pid),
     stop,

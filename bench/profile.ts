@@ -120,7 +120,7 @@ if (import.meta.main) {
     const dir = await Deno.makeTempDir({ prefix: "slack-mcp-profile-" });
     const server = await spawnMain(
       stateless ? { MCP_STATELESS: "true" } : {},
-      ["--cpu-prof", `--cpu-prof-dir=${dir}`],
+      { denoFlags: ["--cpu-prof", `--cpu-prof-dir=${dir}`] },
     );
     const url = `${server.url}/mcp`;
     const channels = webhook

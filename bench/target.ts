@@ -4,7 +4,7 @@
  * workspace, served on loopback by the bench process.
  * @module
  */
-import { type ServerProcess, spawnServer } from "./process.ts";
+import { type ServerProcess, type SpawnOptions, spawnServer } from "./process.ts";
 import { serveEmulator } from "../src/slack_emulator/emulator.ts";
 import { createSeedWorkspace } from "../src/slack_emulator/seed.ts";
 import { demoTokens } from "../tests/harness.ts";
@@ -22,7 +22,8 @@ export const historyCall = {
 } as const;
 
 /**
- * Starts an emulator here and `main.ts` against it; `stop()` stops both.
+ * Starts an emulator here and `main.ts` against it (with `spawn`'s `deno run`
+ * flags or inspector); `stop()` stops both.
  *
  * @example
  * ```ts
@@ -32,7 +33,7 @@ export const historyCall = {
  */
 export async function spawnMain(
   env: Record<string, string> = {},
-  denoFlags: string[] = [],
+  spawn: Pick<SpawnOptions, "denoFlags" | "inspect"> = {},
 ): Promise<ServerProcess> {
   const slack = await serveEmulator({
     workspace: createSeedWorkspace({ now: Date.now() }),
@@ -48,8 +49,9 @@ export async function spawnMain(
         ...benchEnv,
         ...env,
       },
+      ...spawn,
       // As `deno task start` runs it.
-      denoFlags: ["--unstable-lazy-dynamic-imports", ...denoFlags],
+      denoFlags: ["--unstable-lazy-dynamic-imports", ...spawn.denoFlags ?? []],
     });
     return {
       ...server,

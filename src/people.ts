@@ -14,6 +14,7 @@ import type { SlackClient } from "./slack/client.ts";
 import type { Cache } from "./store/cache.ts";
 import { cacheKeys } from "./store/keys.ts";
 import { logger } from "./log/logger.ts";
+import { createLru } from "./util/lru.ts";
 
 /** Options of {@link createPeople}. */
 export interface PeopleOptions {
@@ -21,6 +22,8 @@ export interface PeopleOptions {
   oauth: Pick<OAuthServer, "slackTokenFor" | "revokePerson">;
   /** People kept ready at once, default 500; the least recently used goes first. */
   max?: number;
+  /** A person with no call for this long is let go (rebuilt on their next call), default 30 min. */
+  idleMs?: number;
 }
 
 /** Per-person dependencies, keyed by `teamId:userId`. */
@@ -93,8 +96,12 @@ export function visibleEvents(
  */
 export function createPeople(options: PeopleOptions): People {
   const { services, oauth } = options;
-  const max = options.max ?? 500;
-  const ready = new Map<string, Promise<ToolDeps>>();
+  // Each holds a Slack client, a cache, budgets and a decrypted token: bounded in number and time.
+  const ready = createLru<string, Promise<ToolDeps>>({
+    maxEntries: options.max ?? 500,
+    maxIdleMs: options.idleMs ?? 30 * 60_000,
+    now: services.now,
+  });
   const log = logger("oauth");
 
   function forget(principal: string) {
@@ -124,15 +131,11 @@ export function createPeople(options: PeopleOptions): People {
   return {
     deps(principal) {
       let entry = ready.get(principal);
-      if (entry) {
-        // Most recently used last: the first key is the one to evict.
-        ready.delete(principal);
-      } else {
+      if (!entry) {
         entry = build(principal);
         entry.catch(() => forget(principal));
+        ready.set(principal, entry);
       }
-      ready.set(principal, entry);
-      if (ready.size > max) ready.delete(ready.keys().next().value!);
       return entry;
     },
     forget,

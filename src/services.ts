@@ -8,7 +8,7 @@ import { createEventStream, type WritableEventStream } from "./events/event_stre
 import { createSlackClient, type SlackClient } from "./slack/client.ts";
 import { createDirectory, type Directory } from "./slack/directory.ts";
 import { createPacer } from "./slack/pacer.ts";
-import { type Cache, createCache } from "./store/cache.ts";
+import { type Cache, createCache, createParseMemo } from "./store/cache.ts";
 import { createMemoryStore } from "./store/memory_store.ts";
 import type { Store } from "./store/store.ts";
 import { logger } from "./log/logger.ts";
@@ -87,6 +87,12 @@ export async function createServices(
       // Loaded only when configured: the Upstash clients cost start-up time and memory.
       ? (await import("./store/upstash_store.ts")).createUpstashStore(config.store.upstash)
       : createMemoryStore({ now }));
+  // In memory, cached Slack pages get a store (and byte budget) of their own: a
+  // flood of large pages then evicts other pages, never rate-limit windows,
+  // sign-ins or event dedup marks.
+  const cacheStore = overrides.store || config.store.upstash ? store : createMemoryStore({ now });
+  // One for every token's cache: what they keep is bounded once, not per person.
+  const parsed = createParseMemo({ ttlSeconds: config.cacheTtlSeconds, now });
   const log = logger("slack");
 
   async function slackAccess(tokens: SlackTokens, onRevoked?: () => void): Promise<SlackAccess> {
@@ -120,7 +126,8 @@ export async function createServices(
       },
     });
     const cache = createCache({
-      store,
+      store: cacheStore,
+      parsed,
       ttlSeconds: config.cacheTtlSeconds,
       prefix: storeKeys.cache(id),
       tagPrefix: storeKeys.cacheTags,

@@ -14,6 +14,7 @@ import { ToolError } from "./tool.ts";
 import { userMessage } from "./errors.ts";
 import type { LimitResult } from "../store/store.ts";
 import { logger } from "../log/logger.ts";
+import { startDeadline } from "../util/deadline.ts";
 
 /** Who is calling: the rate-limit key and the request id for logs. */
 export interface CallerInfo {
@@ -181,33 +182,24 @@ export function createToolPipeline(options: ToolPipelineOptions): ToolPipeline {
     if (!parsed.success) {
       throw new ToolError(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
     }
-    // A timer cleared when the call ends: AbortSignal.timeout would keep every call's
-    // signals (and whatever listens to them) alive for the full deadline.
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new DOMException("Tool call timed out", "TimeoutError")),
-      timeoutMs,
-    );
-    const signal = runOptions.signal
-      ? AbortSignal.any([runOptions.signal, deadline.signal])
-      : deadline.signal;
+    const deadline = startDeadline(timeoutMs, runOptions.signal, "Tool call timed out");
     try {
       const deps = await options.deps(runOptions.caller);
       const resolved = await resolveChannel(tool, parsed.data, deps);
       return await tool.handler(resolved, {
         deps,
         policy,
-        signal,
+        signal: deadline.signal,
         progress: runOptions.progress ?? (() => Promise.resolve()),
       });
     } catch (error) {
-      if (deadline.signal.aborted) {
+      if (deadline.expired) {
         throw new ToolError(`${name} took longer than ${timeoutMs / 1000} s and was stopped.`);
       }
       if (runOptions.signal?.aborted) throw new ToolError(`${name} was cancelled.`);
       throw error;
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 

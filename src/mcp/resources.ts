@@ -16,7 +16,7 @@ import {
   ResourceNotFoundError,
 } from "@modelcontextprotocol/server";
 import type { RunOptions, ToolPipeline } from "./pipeline.ts";
-import type { ToolDeps } from "./tool.ts";
+import { type ToolDeps, ToolError } from "./tool.ts";
 import type { SlackEvent } from "../events/event.ts";
 import { historyChannel } from "../events/normalize.ts";
 import {
@@ -107,7 +107,7 @@ export function resourcesUpdatedBy(event: SlackEvent): string[] {
 
 /**
  * The 2025-era subscriptions of one session: which URIs it watches, listening
- * to the event stream only while it watches any.
+ * to the event stream only while it watches any. They end with the session.
  */
 export function trackSubscriptions(options: {
   events: ToolDeps["events"];
@@ -115,7 +115,10 @@ export function trackSubscriptions(options: {
   channelId(input: string): Promise<string>;
   /** Sends `notifications/resources/updated`. */
   send(uri: string): void;
+  /** Most URIs watched at once, default 100: past it a subscription is refused, none dropped. */
+  maxSubscriptions?: number;
 }) {
+  const maxSubscriptions = options.maxSubscriptions ?? 100;
   /** Subscribed URI → the URI updates arrive under. */
   const watched = new Map<string, string>();
   let stopListening: (() => void) | undefined;
@@ -136,10 +139,15 @@ export function trackSubscriptions(options: {
   return {
     async add(uri: string) {
       const target = parseUri(uri);
-      watched.set(
-        uri,
-        target.kind === "latest" ? uri : historyUri(await options.channelId(target.channel)),
-      );
+      const canonical = target.kind === "latest"
+        ? uri
+        : historyUri(await options.channelId(target.channel));
+      if (!watched.has(uri) && watched.size >= maxSubscriptions) {
+        throw new ToolError(
+          `This session already watches ${maxSubscriptions} resources: unsubscribe from one first`,
+        );
+      }
+      watched.set(uri, canonical);
       listenWhileWatched();
     },
     remove(uri: string) {

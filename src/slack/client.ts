@@ -7,6 +7,7 @@ import { SlackApiError, transientCodes } from "./errors.ts";
 import { notice } from "../util/notices.ts";
 import type { SlackResponse } from "./types.ts";
 import { sleep } from "../util/sleep.ts";
+import { startDeadline } from "../util/deadline.ts";
 import {
   downloadFile,
   type DownloadRequest,
@@ -133,15 +134,28 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
   const maxRetries = options.maxRetries ?? 3;
   const maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
 
+  /** One try, its timer stopped as soon as the answer is read. */
   async function attempt(
     method: string,
     params: Record<string, unknown>,
     token: string,
     opts: CallOptions,
+  ) {
+    const deadline = startDeadline(timeoutMs, opts.signal);
+    try {
+      return await send(method, params, token, opts, deadline.signal);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  async function send(
+    method: string,
+    params: Record<string, unknown>,
+    token: string,
+    opts: CallOptions,
+    signal: AbortSignal,
   ): Promise<{ status: number; retryAfter?: number; body?: SlackResponse }> {
-    const signal = opts.signal
-      ? AbortSignal.any([opts.signal, AbortSignal.timeout(timeoutMs)])
-      : AbortSignal.timeout(timeoutMs);
     const started = performance.now();
     const response = await doFetch(options.apiUrl + method, {
       method: "POST",

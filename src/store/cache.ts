@@ -6,6 +6,7 @@
  * @module
  */
 import type { Store } from "./store.ts";
+import { createLru } from "../util/lru.ts";
 
 /** A cached value and where it came from. */
 export interface CacheResult<T> {
@@ -31,6 +32,12 @@ export interface CacheOptions {
   now?: () => number;
   /** Called when the store fails; the call then goes to Slack. */
   onError?: (operation: string, error: unknown) => void;
+  /**
+   * Where parses of hot entries are kept. Caches of several tokens (one per
+   * person) share one, so what they keep is bounded once, not per person;
+   * default one of its own.
+   */
+  parsed?: ParseMemo;
 }
 
 /** The cache the tools read through. */
@@ -50,8 +57,52 @@ interface Entry {
   g: (string | null)[];
 }
 
-/** Parsed entries kept per cache. */
-const maxParsed = 500;
+/** The last parse of each hot cache entry (see {@link createParseMemo}). */
+export interface ParseMemo {
+  /** `raw`, the text stored at `storeKey`, parsed: the same object again while the text is unchanged. */
+  parse(storeKey: string, raw: string): unknown;
+}
+
+/** Options of {@link createParseMemo}. */
+export interface ParseMemoOptions {
+  /** How long cache entries live: a parse unused for as long is dropped. */
+  ttlSeconds: number;
+  /** Most parses kept, default 500. */
+  maxEntries?: number;
+  /** Most characters of parsed text kept, default 4 Mi (the parses take a few times that). */
+  maxChars?: number;
+  now?: () => number;
+}
+
+/**
+ * Creates a parse memo: a hit whose stored text is unchanged reuses the last
+ * parse instead of parsing the same JSON again. Bounded by count, by the
+ * size of the text and by idle time; the least recently used goes first.
+ *
+ * @example
+ * ```ts
+ * const parsed = createParseMemo({ ttlSeconds: 300 });
+ * const cache = createCache({ store, ttlSeconds: 300, prefix: "c:ab12", parsed });
+ * ```
+ */
+export function createParseMemo(options: ParseMemoOptions): ParseMemo {
+  const parses = createLru<string, { raw: string; value: unknown }>({
+    maxEntries: options.maxEntries ?? 500,
+    maxWeight: options.maxChars ?? 4 * 1024 * 1024,
+    weigh: ({ raw }) => raw.length,
+    maxIdleMs: Math.max(options.ttlSeconds, 1) * 1000,
+    now: options.now,
+  });
+  return {
+    parse(storeKey, raw) {
+      const known = parses.get(storeKey);
+      if (known?.raw === raw) return known.value;
+      const value = JSON.parse(raw);
+      parses.set(storeKey, { raw, value });
+      return value;
+    },
+  };
+}
 
 /**
  * Creates a cache.
@@ -67,27 +118,13 @@ export function createCache(options: CacheOptions): Cache {
   const now = options.now ?? Date.now;
   const inFlight = new Map<string, { promise: Promise<CacheResult<unknown>>; tags: string[] }>();
   const genKey = (tag: string) => `${options.tagPrefix ?? prefix}:gen:${tag}`;
-  /**
-   * The last parse of each hot entry, by key: a hit whose stored text is
-   * unchanged reuses it instead of parsing the same JSON again. Bounded; the
-   * oldest insertion goes first.
-   */
-  const parsed = new Map<string, { raw: string; entry: Entry }>();
-
-  function parse(key: string, raw: string): Entry {
-    const known = parsed.get(key);
-    if (known?.raw === raw) return known.entry;
-    const entry = JSON.parse(raw) as Entry;
-    parsed.delete(key);
-    parsed.set(key, { raw, entry });
-    if (parsed.size > maxParsed) parsed.delete(parsed.keys().next().value!);
-    return entry;
-  }
+  const parsed = options.parsed ?? createParseMemo({ ttlSeconds, now });
 
   async function lookup(key: string, tags: string[]) {
     try {
-      const [raw, ...gens] = await store.mget([`${prefix}:${key}`, ...tags.map(genKey)]);
-      const entry = raw ? parse(key, raw) : null;
+      const storeKey = `${prefix}:${key}`;
+      const [raw, ...gens] = await store.mget([storeKey, ...tags.map(genKey)]);
+      const entry = raw ? parsed.parse(storeKey, raw) as Entry : null;
       const fresh = entry && entry.g.length === gens.length &&
         entry.g.every((g, i) => g === gens[i]);
       return { entry: fresh ? entry : null, gens };

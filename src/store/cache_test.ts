@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createCache } from "./cache.ts";
+import { createCache, createParseMemo } from "./cache.ts";
 import { createMemoryStore } from "./memory_store.ts";
 import type { Store } from "./store.ts";
 
@@ -102,4 +102,57 @@ Deno.test("a read after invalidate() does not join a load that started before it
   assert.equal(after.value, "new");
   const next = await cache.getOrLoad("history", () => Promise.resolve("newer"), ["history:C1"]);
   assert.notEqual(next.value, "old", "the stale load's result is never served from the cache");
+});
+
+Deno.test("hits reuse the parse of unchanged text, per token prefix when caches share parses", async () => {
+  let now = 1_000_000;
+  const store = createMemoryStore({ now: () => now });
+  const parsed = createParseMemo({ ttlSeconds: 300, now: () => now });
+  const cacheOf = (prefix: string) =>
+    createCache({ store, ttlSeconds: 300, prefix, parsed, now: () => now });
+  const [alice, bob] = [cacheOf("alice"), cacheOf("bob")];
+  await alice.getOrLoad("k", () => Promise.resolve({ of: "alice" }));
+  await bob.getOrLoad("k", () => Promise.resolve({ of: "bob" }));
+  now += 1_000;
+  const first = await alice.getOrLoad("k", () => Promise.reject(new Error("cached")));
+  const again = await alice.getOrLoad("k", () => Promise.reject(new Error("cached")));
+  assert.equal(again.value, first.value, "the same parse");
+  assert.deepEqual(first.value, { of: "alice" });
+  assert.deepEqual((await bob.getOrLoad("k", () => Promise.reject(new Error("cached")))).value, {
+    of: "bob",
+  });
+});
+
+Deno.test("the parse memo keeps at most maxEntries parses, the least recently used going first", () => {
+  const parsed = createParseMemo({ ttlSeconds: 300, maxEntries: 2 });
+  const a = parsed.parse("a", "{}");
+  parsed.parse("b", "{}");
+  assert.equal(parsed.parse("a", "{}"), a);
+  parsed.parse("c", "{}");
+  assert.equal(parsed.parse("a", "{}"), a, "a was used more recently than b");
+  const b = parsed.parse("b", "{}");
+  parsed.parse("c", "{}");
+  parsed.parse("a", "{}");
+  assert.notEqual(parsed.parse("b", "{}"), b, "b was evicted and parsed again");
+});
+
+Deno.test("the parse memo keeps at most maxChars of parsed text", () => {
+  const parsed = createParseMemo({ ttlSeconds: 300, maxChars: 20 });
+  const text = JSON.stringify({ s: "x".repeat(8) }); // 14 characters
+  const a = parsed.parse("a", text);
+  assert.equal(parsed.parse("a", text), a);
+  parsed.parse("b", text);
+  assert.notEqual(parsed.parse("a", text), a, "a went to make room for b");
+  const big = JSON.stringify({ s: "x".repeat(30) });
+  assert.notEqual(parsed.parse("big", big), parsed.parse("big", big), "too big to keep");
+});
+
+Deno.test("the parse memo drops parses unused for the entries' TTL", () => {
+  let now = 0;
+  const parsed = createParseMemo({ ttlSeconds: 10, now: () => now });
+  const a = parsed.parse("a", "{}");
+  now += 9_000;
+  assert.equal(parsed.parse("a", "{}"), a);
+  now += 10_000;
+  assert.notEqual(parsed.parse("a", "{}"), a);
 });

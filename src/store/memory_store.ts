@@ -1,29 +1,41 @@
 /**
- * The in-process {@link Store}: one `Map` for strings, lists and rate-limit
- * windows. Expiry follows the injected clock (checked on read, swept when
- * full), and at `maxKeys` keys not used since they were last passed over are
- * evicted (second chance, an approximate LRU), so memory stays bounded
- * without any timer running.
+ * The in-process {@link Store}: one bounded map for strings, lists and
+ * rate-limit windows. Expiry follows the injected clock (checked on read,
+ * swept when full), and past `maxKeys` keys or `maxBytes` of keys and values
+ * the keys not used lately are evicted, so memory stays bounded without
+ * any timer running.
  * @module
  */
 import type { LimitResult, Store } from "./store.ts";
 import { storeKeys } from "./keys.ts";
+import { createLru } from "../util/lru.ts";
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
   /** Clock in unix milliseconds, default `Date.now`. */
   now?: () => number;
-  /** Most keys kept before evicting the least recently used, default 100,000. */
+  /** Most keys kept before evicting those not used lately, default 100,000. */
   maxKeys?: number;
+  /**
+   * Most bytes of keys and values kept before evicting the least recently
+   * used, default 64 MiB. Estimated as one byte a character (Slack's JSON is
+   * mostly ASCII, which V8 stores so) plus {@link entryOverhead} a key; a
+   * value larger than this on its own is not kept.
+   */
+  maxBytes?: number;
 }
 
+/** `chars`: the characters of the value (string or list items), for the byte budget. */
 type Entry =
-  & (
-    | { kind: "string"; value: string; expiresAt: number }
-    | { kind: "list"; items: string[]; expiresAt: number }
-    | { kind: "window"; window: SlidingWindow; expiresAt: number }
-  )
-  & { used?: boolean };
+  | { kind: "string"; value: string; chars: number; expiresAt: number }
+  | { kind: "list"; items: string[]; chars: number; expiresAt: number }
+  | { kind: "window"; window: SlidingWindow; chars: number; expiresAt: number };
+
+/**
+ * Bytes counted for each key besides its characters: the map slot, the entry
+ * objects and string headers (a V8 heap snapshot showed about 260 a key).
+ */
+export const entryOverhead = 256;
 
 /** Calls counted in the fixed window `index` (of `windowMs`) and in the one before it. */
 interface SlidingWindow {
@@ -35,8 +47,6 @@ interface SlidingWindow {
 
 /** Limit counters live under the prefix the Upstash limiter uses, so both stores name them alike. */
 const LIMIT_PREFIX = `${storeKeys.limitPrefix}:`;
-/** A full store looks for expired entries at most this often before evicting live ones. */
-const SWEEP_INTERVAL_MS = 1_000;
 
 /**
  * Creates an in-process store.
@@ -51,48 +61,21 @@ const SWEEP_INTERVAL_MS = 1_000;
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const now = options.now ?? Date.now;
   const maxKeys = options.maxKeys ?? 100_000;
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   requirePositiveInteger("maxKeys", maxKeys);
-  // Insertion order is age; a use only sets a flag. Moving a key to the end on
-  // every use (delete, then set) costs V8 a rehash of a big, full map every few
-  // operations: at 50,000 keys, 190 µs per webhook event instead of 2.
-  const entries = new Map<string, Entry>();
-  let nextSweepAt = -Infinity;
-
-  function read(key: string): Entry | undefined {
-    const entry = entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= now()) {
-      entries.delete(key);
-      return undefined;
-    }
-    entry.used = true;
-    return entry;
-  }
-
-  function write(key: string, entry: Entry) {
-    // Rewriting a key uses it, and keeps its place.
-    entry.used = entries.has(key);
-    entries.set(key, entry);
-    if (entries.size <= maxKeys) return;
-    const time = now();
-    if (time >= nextSweepAt) {
-      nextSweepAt = time + SWEEP_INTERVAL_MS;
-      for (const [k, e] of entries) if (e.expiresAt <= time) entries.delete(k);
-    }
-    // Oldest first: a key used since it was last passed over moves to the end, unused; others go.
-    for (const [k, e] of entries) {
-      if (entries.size <= maxKeys) break;
-      entries.delete(k);
-      if (e.used) {
-        e.used = false;
-        entries.set(k, e);
-      }
-    }
-  }
+  requirePositiveInteger("maxBytes", maxBytes);
+  // Eviction gives recently used keys a second chance (see util/lru.ts).
+  const entries = createLru<string, Entry>({
+    maxEntries: maxKeys,
+    maxWeight: maxBytes,
+    weigh: (entry, key) => key.length + entry.chars + entryOverhead,
+    expired: (entry, time) => entry.expiresAt <= time,
+    now,
+  });
 
   /** The live entry at `key` when it is of `kind`; throws, like Redis' WRONGTYPE, when not. */
   function readAs<K extends Entry["kind"]>(key: string, kind: K) {
-    const entry = read(key);
+    const entry = entries.get(key);
     if (entry && entry.kind !== kind) {
       throw new TypeError(`Key "${key}" holds a ${entry.kind}, not a ${kind}`);
     }
@@ -114,21 +97,26 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       Promise.try(() =>
         // Like Redis MGET: a key holding a list reads as missing rather than failing the batch.
         keys.map((key) => {
-          const entry = read(key);
+          const entry = entries.get(key);
           return entry?.kind === "string" ? entry.value : null;
         })
       ),
 
     set: (key, value, ttlSeconds) =>
       Promise.try(() => {
-        write(key, { kind: "string", value, expiresAt: expiryAfter(ttlSeconds) });
+        entries.set(key, {
+          kind: "string",
+          value,
+          chars: value.length,
+          expiresAt: expiryAfter(ttlSeconds),
+        });
       }),
 
     setIfAbsent: (key, value, ttlSeconds) =>
       Promise.try(() => {
         const expiresAt = expiryAfter(ttlSeconds);
-        if (read(key)) return false;
-        write(key, { kind: "string", value, expiresAt });
+        if (entries.get(key)) return false;
+        entries.set(key, { kind: "string", value, chars: value.length, expiresAt });
         return true;
       }),
 
@@ -139,14 +127,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
 
     incr: (key) =>
       Promise.try(() => {
-        const text = readAs(key, "string")?.value ?? "0";
+        const entry = readAs(key, "string");
+        const text = entry?.value ?? "0";
         const value = Number(text);
         if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(value + 1)) {
           throw new RangeError(`Value at "${key}" is not an integer: ${text}`);
         }
+        const next = String(value + 1);
         // Like Redis INCR, an existing expiry is kept.
-        const expiresAt = entries.get(key)?.expiresAt ?? Infinity;
-        write(key, { kind: "string", value: String(value + 1), expiresAt });
+        const expiresAt = entry?.expiresAt ?? Infinity;
+        entries.set(key, { kind: "string", value: next, chars: next.length, expiresAt });
         return value + 1;
       }),
 
@@ -159,9 +149,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         const result = check(window, max, time);
         if (result.allowed) {
           window.current++;
-          write(LIMIT_PREFIX + key, {
+          entries.set(LIMIT_PREFIX + key, {
             kind: "window",
             window,
+            chars: 0,
             expiresAt: (window.index + 2) * windowMs,
           });
         }
@@ -171,10 +162,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     append: (key, value, maxLength) =>
       Promise.try(() => {
         requirePositiveInteger("maxLength", maxLength);
-        const items = readAs(key, "list")?.items ?? [];
+        const list = readAs(key, "list");
+        const items = list?.items ?? [];
+        let chars = (list?.chars ?? 0) + value.length;
         items.push(value);
-        if (items.length > maxLength) items.splice(0, items.length - maxLength);
-        write(key, { kind: "list", items, expiresAt: Infinity });
+        if (items.length > maxLength) {
+          for (const dropped of items.splice(0, items.length - maxLength)) chars -= dropped.length;
+        }
+        entries.set(key, { kind: "list", items, chars, expiresAt: Infinity });
       }),
 
     tail: (key, count) =>

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createMemoryStore } from "./memory_store.ts";
+import { createMemoryStore, entryOverhead } from "./memory_store.ts";
 import type { Store } from "./store.ts";
 
 function fakeClock(start = 1_700_000_000_000) {
@@ -95,6 +95,47 @@ Deno.test("a full store drops expired keys before evicting live ones", async () 
   assert.deepEqual(await store.mget(["old", "b", "d"]), ["live", "live", "live"]);
 });
 
+/** What one key of `keyLength` and `valueLength` characters counts toward maxBytes. */
+const bytesOf = (keyLength: number, valueLength: number) => keyLength + valueLength + entryOverhead;
+
+Deno.test("keys beyond maxBytes evict the least recently used", async () => {
+  const value = "x".repeat(1_000);
+  const store = createMemoryStore({ now: fakeClock().now, maxBytes: 3 * bytesOf(1, 1_000) });
+  await store.set("a", value, 60);
+  await store.set("b", value, 60);
+  await store.set("c", value, 60);
+  await store.get("a");
+  await store.set("d", value, 60);
+  assert.deepEqual((await store.mget(["a", "b", "c", "d"])).map((v) => v?.length ?? null), [
+    1_000,
+    null,
+    1_000,
+    1_000,
+  ]);
+});
+
+Deno.test("a value larger than maxBytes on its own is not kept, and nothing else is evicted", async () => {
+  const store = createMemoryStore({ now: fakeClock().now, maxBytes: bytesOf(1, 100) * 2 });
+  await store.set("a", "A", 60);
+  await store.set("b", "B", 60);
+  await store.set("b", "x".repeat(1_000), 60);
+  assert.deepEqual(await store.mget(["a", "b"]), ["A", null]);
+});
+
+Deno.test("a capped list counts toward maxBytes as it grows, and frees what it drops", async () => {
+  const item = "x".repeat(100);
+  const keep = "y".repeat(300);
+  // Room for "keep" and a list of three items, not four.
+  const maxBytes = bytesOf(4, 300) + bytesOf(4, 300) + 50;
+  const store = createMemoryStore({ now: fakeClock().now, maxBytes });
+  await store.set("keep", keep, 60);
+  for (let i = 0; i < 20; i++) await store.append("list", item, 3);
+  assert.equal(await store.get("keep"), keep);
+  assert.equal((await store.tail("list", 10)).length, 3);
+  await store.append("another", item, 3);
+  assert.equal(await store.get("keep"), null, "evicted once the lists outgrow the budget");
+});
+
 Deno.test("incr keeps the key's expiry", async () => {
   const clock = fakeClock();
   const store = createMemoryStore({ now: clock.now });
@@ -121,4 +162,5 @@ Deno.test("invalid arguments are refused with the value named", async () => {
   await assert.rejects(store.limit("k", 0, 1_000), /max must be a positive integer, got 0/);
   await assert.rejects(store.limit("k", 1, 0.5), /windowMs must be a positive integer, got 0.5/);
   assert.throws(() => createMemoryStore({ maxKeys: 0 }), /maxKeys must be a positive integer/);
+  assert.throws(() => createMemoryStore({ maxBytes: 0 }), /maxBytes must be a positive integer/);
 });
