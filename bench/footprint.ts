@@ -1,6 +1,6 @@
 /**
- * Start-up time and memory of the server in its own process: `main.ts --demo`
- * from spawn to the first `/healthz` 200 vs a bare `Deno.serve` script, and
+ * Start-up time and memory of the server in its own process: `main.ts`, run
+ * as `deno task start` runs it against an emulator in the bench, from spawn to the first `/healthz` 200 vs a bare `Deno.serve` script, and
  * the memory of `main.ts`: VmRSS idle, then VmRSS and the V8 heap (read over
  * the inspector, after a forced GC) after a long run of cached tool calls and
  * after a second one as long, which should leave both where they were.

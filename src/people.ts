@@ -20,7 +20,7 @@ import { createLru } from "./util/lru.ts";
 export interface PeopleOptions {
   services: Services;
   oauth: Pick<OAuthServer, "slackTokenFor" | "revokePerson">;
-  /** People kept ready at once, default 500; the least recently used goes first. */
+  /** People kept ready at once, default 500; one not used lately goes first (util/lru.ts). */
   max?: number;
   /** A person with no call for this long is let go (rebuilt on their next call), default 30 min. */
   idleMs?: number;

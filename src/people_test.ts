@@ -32,7 +32,7 @@ Deno.test("a person's access is built once and reused", async () => {
   assert.deepEqual(built, ["xoxp-U1"]);
 });
 
-Deno.test("past max people the least recently used is let go", async () => {
+Deno.test("past max people one not used lately is let go", async () => {
   const { people, built } = setup({ max: 2 });
   await people.deps("T1:U1");
   await people.deps("T1:U2");

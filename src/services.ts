@@ -127,6 +127,7 @@ export async function createServices(
     });
     const cache = createCache({
       store: cacheStore,
+      tagStore: store,
       parsed,
       ttlSeconds: config.cacheTtlSeconds,
       prefix: storeKeys.cache(id),

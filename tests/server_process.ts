@@ -1,6 +1,6 @@
 /**
  * `main.ts` as a child process, the way users run it: with a deno task's
- * permissions and only the settings a test gives (the parent's Slack settings
+ * flags and only the settings a test gives (the parent's Slack settings
  * are blanked out).
  * @module
  */
@@ -8,8 +8,16 @@ import { settingNames } from "../src/config.ts";
 
 const root = new URL("../", import.meta.url);
 
-/** What `deno task start` grants. */
-export const startPermissions = ["--allow-net", "--allow-env", "--allow-read", "--allow-write"];
+/**
+ * The flags `deno task start` runs `main.ts` with (permissions, lazy dynamic
+ * imports), read from `deno.json` so that tests run the server as users do.
+ */
+export const startFlags: string[] = (() => {
+  const { tasks } = JSON.parse(Deno.readTextFileSync(new URL("deno.json", root)));
+  const flags = /^deno run (.+) main\.ts$/.exec(tasks.start)?.[1];
+  if (!flags) throw new Error(`deno.json's start task is not "deno run … main.ts": ${tasks.start}`);
+  return flags.split(" ");
+})();
 
 /** What a finished process printed. */
 export interface ProcessOutput {
@@ -76,7 +84,7 @@ export async function runMain(
 export async function spawnServer(
   env: Record<string, string>,
   args: string[] = [],
-  permissions: string[] = startPermissions,
+  permissions: string[] = startFlags,
 ): Promise<ServerProcess> {
   const child = command(["--port", "0", ...args], env, permissions).spawn();
   const text = { stdout: "", stderr: "" };

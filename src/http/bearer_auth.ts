@@ -17,12 +17,8 @@ export interface BearerAuthOptions {
   realm?: string;
 }
 
-/** Constant-time equality of two strings; `b` may be given as its digest, computed once. */
-export async function safeEqual(
-  a: string,
-  b: string | Promise<Uint8Array>,
-): Promise<boolean> {
-  const [x, y] = await Promise.all([sha256(a), typeof b === "string" ? sha256(b) : b]);
+/** Constant-time equality of two SHA-256 digests. */
+function sameDigest(x: Uint8Array, y: Uint8Array): boolean {
   let diff = 0;
   for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
   return diff === 0;
@@ -48,7 +44,9 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
   return async (c, next) => {
     if (!expected) return await next();
     const presented = bearerToken(c.req.header("authorization"));
-    if (presented !== undefined && await safeEqual(presented, expected)) return await next();
+    if (presented !== undefined && sameDigest(await sha256(presented), await expected)) {
+      return await next();
+    }
     logger("security").warn("Authentication failed for {method} {path}: {reason}", {
       method: c.req.method,
       path: c.req.path,

@@ -53,18 +53,30 @@ const secretField = new RegExp(
   "i",
 );
 
-/** Deeper than this, {@link namesSecret} leaves the decision to the full redaction. */
-const maxCheckDepth = 8;
+/** Past this depth or this many keys, {@link namesSecret} leaves the record to the full redaction. */
+const checkLimits = { depth: 8, keys: 256 };
 
-/** Whether any key in `value`, however deep, is named like a secret (true when too deep to tell). */
-function namesSecret(value: unknown, seen = new Set<object>(), depth = 0): boolean {
-  if (value === null || typeof value !== "object" || seen.has(value)) return false;
-  if (depth > maxCheckDepth) return true;
-  seen.add(value);
-  for (const [key, inner] of Object.entries(value)) {
-    if (secretField.test(key) || namesSecret(inner, seen, depth + 1)) return true;
-  }
-  return false;
+/**
+ * Whether any key in `properties`, however deep, is named like a secret; also
+ * true when the record is too deep or too large to tell quickly, so that the
+ * full redaction (with its own size limits) handles it.
+ */
+function namesSecret(properties: Record<string, unknown>): boolean {
+  const seen = new Set<object>();
+  let keys = 0;
+  const visit = (value: unknown, depth: number): boolean => {
+    if (value === null || typeof value !== "object" || seen.has(value)) return false;
+    if (depth > checkLimits.depth) return true;
+    if (Array.isArray(value) && keys + value.length > checkLimits.keys) return true;
+    seen.add(value);
+    for (const [key, inner] of Object.entries(value)) {
+      if (++keys > checkLimits.keys || secretField.test(key) || visit(inner, depth + 1)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  return visit(properties, 0);
 }
 
 /**

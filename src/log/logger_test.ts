@@ -150,3 +150,24 @@ Deno.test("logging can be configured again and again without closing or locking 
   await writer.write(new Uint8Array());
   writer.releaseLock();
 });
+
+Deno.test("fields named like secrets go at any depth, in cycles, deep and large records alike", async () => {
+  const cyclic: Record<string, unknown> = { note: "loop" };
+  cyclic.self = cyclic;
+  cyclic.token = "plain-cyclic";
+  let deep: Record<string, unknown> = { password: "plain-deep" };
+  for (let i = 0; i < 12; i++) deep = { level: deep };
+  const large = { rows: Array.from({ length: 500 }, (_, i) => i), apiKey: "plain-large" };
+  const written = await capture({ format: "json", secrets: [] }, () => {
+    const log = logger("test");
+    log.info("Nested {detail}", { detail: { a: { b: [{ token: "plain-nested" }] } } });
+    log.info("Cyclic {value}", { value: cyclic });
+    log.info("Deep {value}", { value: deep });
+    log.info("Large {value}", { value: large });
+    log.info("Clean {value}", { value: { a: [1, 2, { b: "plain-clean" }] } });
+  });
+  for (const value of ["plain-nested", "plain-cyclic", "plain-deep", "plain-large"]) {
+    assert.ok(!written.includes(value), `${value} was logged:\n${written}`);
+  }
+  assert.ok(written.includes("plain-clean"), "a record with no secret field is logged whole");
+});

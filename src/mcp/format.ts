@@ -243,8 +243,9 @@ type NamedMessage = ReturnType<typeof nameMessages>["named"][number];
 function detailsOf(m: NamedMessage, threadTs?: string) {
   const details: z.infer<typeof detailsSchema> = {};
   if (m.replies) details.replies = m.replies;
-  if (m.reactions) details.reactions = m.reactions;
-  if (m.files) details.files = m.files;
+  // Copies: a rendering is frozen (renderDays), the cached message it came from is not.
+  if (m.reactions) details.reactions = { ...m.reactions };
+  if (m.files) details.files = m.files.map((file) => ({ ...file }));
   if (m.edited) details.edited = true;
   if (m.thread_ts && m.thread_ts !== threadTs) details.thread_ts = m.thread_ts;
   // A reply shown outside its thread is a broadcast: thread_ts already says so.

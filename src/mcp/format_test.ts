@@ -132,3 +132,17 @@ Deno.test("renderDays() renders a message list once per thread and names, and fr
   assert.notEqual(renderDays(messages, names, { threadTs: messages[0].ts }), first);
   assert.notEqual(renderDays([...messages], names), first, "another list renders again");
 });
+
+Deno.test("renderDays() freezes its rendering, not the messages it was given", () => {
+  const message = toLean({
+    type: "message",
+    ts: ts("2026-11-25T10:00:00Z"),
+    user: "U1",
+    text: "a",
+    reactions: [{ name: "tada", count: 1, users: ["U2"] }],
+    files: [{ id: "F1", name: "a.pdf" }],
+  });
+  renderDays([message], { U1: "ana" });
+  assert.ok(!Object.isFrozen(message.reactions));
+  assert.ok(!Object.isFrozen(message.files![0]));
+});

@@ -31,6 +31,8 @@ export interface PageRequest<T, R> {
   /** Looks up what a hit must not look up again: names by ID, from the raw and trimmed items. */
   names?: (raw: R[], items: T[]) => Promise<Record<string, string>>;
   signal?: AbortSignal;
+  /** Retries of the Slack call after a 429 or a transient failure; default the client's. */
+  maxRetries?: number;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function cachedPage<T, R>(
     const page = await slack.call<SlackResponse & Record<string, unknown>>(
       request.method,
       request.params,
-      { signal: request.signal },
+      { signal: request.signal, maxRetries: request.maxRetries },
     );
     const raw = page[request.listKey] as R[] ?? [];
     const items = raw.map(request.pick);

@@ -2,10 +2,11 @@
  * Up to `limit` items of a paginated Web API method, page by page through the
  * cache, within the method's budget: pages as large as the budget allows (15
  * messages under Slack's 2025 non-Marketplace limits, see `pacer.ts`), the
- * first page waiting for budget as any call does, later ones only taking what
- * is left now. When a later page is refused (a rate limit, ours or Slack's,
- * or a transient failure) reading stops there and the pages read are
- * returned with the refusal and the cursor to continue from.
+ * first page waiting for budget and retrying as any call does, later ones
+ * only taking what is left now: no wait for our budget, no retry after
+ * Slack's 429 or a transient failure. When a later page is refused so,
+ * reading stops there and the pages read are returned with the refusal and
+ * the cursor to continue from.
  * @module
  */
 import type { Cache, CacheResult } from "../store/cache.ts";
@@ -84,6 +85,7 @@ export async function cachedPages<T, R>(
         ...request,
         key: request.key(size, cursor),
         params: { ...request.params, limit: size, cursor },
+        ...(!first && { maxRetries: 0 }),
       });
     let page;
     try {

@@ -9,6 +9,7 @@ import { createMemoryStore } from "../store/memory_store.ts";
 /** Items `0 … total-1` of one method, a cursor per page, and the first `allowed` calls answered. */
 function fakeSlack(options: { total: number; pageSize: number; allowed: number; error?: string }) {
   const calls: Record<string, unknown>[] = [];
+  const retries: (number | undefined)[] = [];
   const slack = {
     budget: (method: string): MethodBudget => ({
       method,
@@ -20,9 +21,10 @@ function fakeSlack(options: { total: number; pageSize: number; allowed: number; 
     call<T extends SlackResponse>(
       method: string,
       params: Record<string, unknown> = {},
-      _options?: CallOptions,
+      callOptions?: CallOptions,
     ): Promise<T> {
       calls.push(params);
+      retries.push(callOptions?.maxRetries);
       if (calls.length > options.allowed) {
         return Promise.reject(
           new SlackApiError(method, options.error ?? "ratelimited", {
@@ -41,7 +43,7 @@ function fakeSlack(options: { total: number; pageSize: number; allowed: number; 
       } as unknown as T);
     },
   } as unknown as SlackClient;
-  return { slack, calls };
+  return { slack, calls, retries };
 }
 
 function read(
@@ -62,9 +64,11 @@ function read(
 }
 
 Deno.test("cachedPages() asks for the budget's page size, and the rest of limit on the last page", async () => {
-  const { slack, calls } = fakeSlack({ total: 100, pageSize: 15, allowed: 10 });
+  const { slack, calls, retries } = fakeSlack({ total: 100, pageSize: 15, allowed: 10 });
   const { value } = await read(slack, 20);
   assert.deepEqual(calls.map((c) => c.limit), [15, 5]);
+  // Only the first page waits out Slack's 429s or retries a transient failure.
+  assert.deepEqual(retries, [undefined, 0]);
   assert.deepEqual(value.items, [...Array(20).keys()]);
   assert.equal(value.next_cursor, "20");
   assert.equal(value.stopped, undefined);

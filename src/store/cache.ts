@@ -29,6 +29,12 @@ export interface CacheOptions {
    * (one per person) share one, so an event drops everyone's stale copies.
    */
   tagPrefix?: string;
+  /**
+   * Where tag generations live, default `store`. Apart from the entries, an
+   * entry store that evicts (memory) never drops a generation: one dropped
+   * would count up again from 0 and make old entries read as fresh.
+   */
+  tagStore?: Store;
   now?: () => number;
   /** Called when the store fails; the call then goes to Slack. */
   onError?: (operation: string, error: unknown) => void;
@@ -77,7 +83,7 @@ export interface ParseMemoOptions {
 /**
  * Creates a parse memo: a hit whose stored text is unchanged reuses the last
  * parse instead of parsing the same JSON again. Bounded by count, by the
- * size of the text and by idle time; the least recently used goes first.
+ * size of the text and by idle time; one not used lately goes first.
  *
  * @example
  * ```ts
@@ -115,6 +121,7 @@ export function createParseMemo(options: ParseMemoOptions): ParseMemo {
  */
 export function createCache(options: CacheOptions): Cache {
   const { store, ttlSeconds, prefix } = options;
+  const tagStore = options.tagStore ?? store;
   const now = options.now ?? Date.now;
   const inFlight = new Map<string, { promise: Promise<CacheResult<unknown>>; tags: string[] }>();
   const genKey = (tag: string) => `${options.tagPrefix ?? prefix}:gen:${tag}`;
@@ -123,7 +130,11 @@ export function createCache(options: CacheOptions): Cache {
   async function lookup(key: string, tags: string[]) {
     try {
       const storeKey = `${prefix}:${key}`;
-      const [raw, ...gens] = await store.mget([storeKey, ...tags.map(genKey)]);
+      const tagKeys = tags.map(genKey);
+      // One round trip when both live in one store (Upstash).
+      const [raw, ...gens] = tagStore === store
+        ? await store.mget([storeKey, ...tagKeys])
+        : [...await store.mget([storeKey]), ...await tagStore.mget(tagKeys)];
       const entry = raw ? parsed.parse(storeKey, raw) as Entry : null;
       const fresh = entry && entry.g.length === gens.length &&
         entry.g.every((g, i) => g === gens[i]);
@@ -169,7 +180,7 @@ export function createCache(options: CacheOptions): Cache {
       // A load that started before now may miss the change: later callers must not join it.
       for (const [key, flight] of inFlight) if (flight.tags.includes(tag)) inFlight.delete(key);
       try {
-        await store.incr(genKey(tag));
+        await tagStore.incr(genKey(tag));
       } catch (error) {
         options.onError?.("invalidate", error);
       }

@@ -59,6 +59,22 @@ Deno.test("invalidate() makes entries under the tag stale, leaving others", asyn
   assert.equal((await cache.getOrLoad("b", load, ["history:C2"])).cached, true);
 });
 
+Deno.test("generations in a tagStore survive the entry store evicting everything", async () => {
+  const entries = createMemoryStore({ maxKeys: 1 });
+  const tags = createMemoryStore();
+  const cache = createCache({ store: entries, tagStore: tags, ttlSeconds: 300, prefix: "t" });
+  let loads = 0;
+  const load = () => Promise.resolve(++loads);
+  await cache.getOrLoad("a", load, ["x"]);
+  await cache.invalidate("x");
+  await cache.getOrLoad("a", load, ["x"]); // stored under generation 1
+  assert.equal(await tags.get("t:gen:x"), "1");
+  await cache.invalidate("x");
+  await entries.set("flood", "evicts a", 60);
+  assert.equal((await cache.getOrLoad("a", load, ["x"])).value, 3);
+  assert.equal(await entries.get("t:gen:x"), null, "no generation among the entries");
+});
+
 Deno.test("a TTL of 0 disables caching", async () => {
   const { cache } = setup(0);
   let loads = 0;
@@ -123,7 +139,7 @@ Deno.test("hits reuse the parse of unchanged text, per token prefix when caches 
   });
 });
 
-Deno.test("the parse memo keeps at most maxEntries parses, the least recently used going first", () => {
+Deno.test("the parse memo keeps at most maxEntries parses, those used lately kept first", () => {
   const parsed = createParseMemo({ ttlSeconds: 300, maxEntries: 2 });
   const a = parsed.parse("a", "{}");
   parsed.parse("b", "{}");

@@ -17,8 +17,8 @@ export interface MemoryStoreOptions {
   /** Most keys kept before evicting those not used lately, default 100,000. */
   maxKeys?: number;
   /**
-   * Most bytes of keys and values kept before evicting the least recently
-   * used, default 64 MiB. Estimated as one byte a character (Slack's JSON is
+   * Most bytes of keys and values kept before evicting those not used
+   * lately, default 64 MiB. Estimated as one byte a character (Slack's JSON is
    * mostly ASCII, which V8 stores so) plus {@link entryOverhead} a key; a
    * value larger than this on its own is not kept.
    */

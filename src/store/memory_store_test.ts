@@ -74,7 +74,7 @@ Deno.test("limit starts afresh when the window size for a key changes", async ()
   assert.equal((await store.limit("k", 1, 2_000)).allowed, true);
 });
 
-Deno.test("keys beyond maxKeys evict the least recently used", async () => {
+Deno.test("keys beyond maxKeys evict one not used lately", async () => {
   const store = createMemoryStore({ now: fakeClock().now, maxKeys: 3 });
   await store.set("a", "A", 60);
   await store.set("b", "B", 60);
@@ -98,7 +98,7 @@ Deno.test("a full store drops expired keys before evicting live ones", async () 
 /** What one key of `keyLength` and `valueLength` characters counts toward maxBytes. */
 const bytesOf = (keyLength: number, valueLength: number) => keyLength + valueLength + entryOverhead;
 
-Deno.test("keys beyond maxBytes evict the least recently used", async () => {
+Deno.test("keys beyond maxBytes evict those not used lately", async () => {
   const value = "x".repeat(1_000);
   const store = createMemoryStore({ now: fakeClock().now, maxBytes: 3 * bytesOf(1, 1_000) });
   await store.set("a", value, 60);

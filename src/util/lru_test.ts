@@ -115,3 +115,13 @@ Deno.test("bad bounds are refused", () => {
   assert.throws(() => createLru({ maxEntries: 1, maxWeight: -1 }), /maxWeight must be 0 or more/);
   assert.throws(() => createLru({ maxEntries: 1, maxIdleMs: 0 }), /maxIdleMs must be positive/);
 });
+
+Deno.test("a map that is only read still lets its idle entries go", () => {
+  const clock = fakeClock();
+  const lru = createLru<string, number>({ maxEntries: 10, maxIdleMs: 1_000, now: clock.now });
+  lru.set("a", 1);
+  lru.set("b", 2);
+  clock.time += 1_500;
+  lru.get("nothing");
+  assert.deepEqual(lru.keys(), []);
+});
