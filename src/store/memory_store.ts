@@ -28,7 +28,7 @@ export interface MemoryStoreOptions {
 /** `chars`: the characters of the value (string or list items), for the byte budget. */
 type Entry =
   | { kind: "string"; value: string; chars: number; expiresAt: number }
-  | { kind: "list"; items: string[]; chars: number; expiresAt: number }
+  | { kind: "list"; items: string[]; maxLength: number; chars: number; expiresAt: number }
   | { kind: "window"; window: SlidingWindow; chars: number; expiresAt: number };
 
 /**
@@ -166,17 +166,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         const items = list?.items ?? [];
         let chars = (list?.chars ?? 0) + value.length;
         items.push(value);
-        if (items.length > maxLength) {
+        // Trimmed in batches, so an append does not shift the whole list each time;
+        // tail() never shows more than maxLength.
+        if (items.length > maxLength + (maxLength >> 3)) {
           for (const dropped of items.splice(0, items.length - maxLength)) chars -= dropped.length;
         }
-        entries.set(key, { kind: "list", items, chars, expiresAt: Infinity });
+        entries.set(key, { kind: "list", items, maxLength, chars, expiresAt: Infinity });
       }),
 
     tail: (key, count) =>
       Promise.try(() => {
-        const items = readAs(key, "list")?.items ?? [];
+        const list = readAs(key, "list");
+        const take = Math.min(count, list?.maxLength ?? 0);
         // slice(-0) would return the whole list.
-        return count > 0 ? items.slice(-count) : [];
+        return take > 0 ? list!.items.slice(-take) : [];
       }),
 
     ping: () => Promise.resolve(),

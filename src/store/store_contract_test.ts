@@ -140,6 +140,10 @@ async function runContract(t: Deno.TestContext, harness: Harness) {
       assert.deepEqual(await store.tail("events", 2), ["4", "5"]);
       assert.deepEqual(await store.tail("events", 0), []);
       assert.deepEqual(await store.tail("events:missing", 5), []);
+      // Long enough for the memory store to trim in batches: still exactly the newest 40.
+      const many = Array.from({ length: 100 }, (_, i) => String(i));
+      for (const item of many) await store.append("events:long", item, 40);
+      assert.deepEqual(await store.tail("events:long", 100), many.slice(-40));
     },
   );
 
