@@ -58,9 +58,16 @@ function baseString(timestamp: string, body: Uint8Array): Uint8Array<ArrayBuffer
   return bytes;
 }
 
+/** A hex digit's value (`hex` is checked by {@link signaturePattern} first). */
+function nibble(code: number): number {
+  return code <= 57 ? code - 48 : (code | 32) - 87;
+}
+
 function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < bytes.length; i++) {
+    bytes[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
+  }
   return bytes;
 }
 
