@@ -8,6 +8,7 @@ import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { ToolError } from "./tool.ts";
 import { NotFoundError, SlackApiError, transientCodes } from "../slack/errors.ts";
 import { logger } from "../log/logger.ts";
+import { plural } from "../util/text.ts";
 
 /** Hints for the error codes users meet most, keyed by Slack's `error`. */
 const hints: Record<string, string> = {
@@ -104,10 +105,6 @@ export interface BudgetStop {
   perMinute?: number;
   /** The setting our budget comes from; none for Slack's published tier. */
   setting?: string;
-}
-
-function plural(count: number, one: string): string {
-  return `${count} ${count === 1 ? one : `${one}s`}`;
 }
 
 /**

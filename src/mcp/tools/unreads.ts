@@ -26,6 +26,7 @@ import {
 } from "../format.ts";
 import { describeBudgetStop } from "../errors.ts";
 import { requireUserToken } from "../tool.ts";
+import { plural } from "../../util/text.ts";
 
 const conversationTypes = ["public_channel", "private_channel", "mpim", "im"] as const;
 type Kind = typeof conversationTypes[number];
@@ -477,7 +478,6 @@ async function renderUnreads(deps: ToolDeps, found: UnreadsFound) {
   const conversations = gathered.map((g) => renderConversation(g, found.self, users))
     .sort((a, b) => Number(b.latest_ts ?? b.last_read) - Number(a.latest_ts ?? a.last_read));
   const unchecked = total - checked;
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const notes = [
     unchecked > 0 &&
     `${
