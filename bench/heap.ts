@@ -17,7 +17,7 @@ import { removeLogs } from "./process.ts";
 import { spawnMain } from "./target.ts";
 
 /** Live objects of one kind in a snapshot. */
-export interface HeapGroup {
+interface HeapGroup {
   count: number;
   /** Sum of the objects' own sizes, in bytes. */
   bytes: number;
@@ -34,7 +34,7 @@ interface HeapSnapshot {
  * Groups a snapshot's nodes: objects and closures by constructor or function
  * name, strings and numbers by their type alone (their names are their values).
  */
-export function heapGroups(snapshot: HeapSnapshot): Map<string, HeapGroup> {
+function heapGroups(snapshot: HeapSnapshot): Map<string, HeapGroup> {
   const fields = snapshot.snapshot.meta.node_fields;
   const types = snapshot.snapshot.meta.node_types[0];
   const [typeAt, nameAt, sizeAt] = ["type", "name", "self_size"].map((f) => fields.indexOf(f));
@@ -53,7 +53,7 @@ export function heapGroups(snapshot: HeapSnapshot): Map<string, HeapGroup> {
 }
 
 /** The `top` groups that grew most in bytes from `before` to `after`, as table rows. */
-export function growth(
+function growth(
   before: Map<string, HeapGroup>,
   after: Map<string, HeapGroup>,
   top = 25,

@@ -7,8 +7,6 @@
 
 /** One DevTools session on a child's V8 inspector. */
 export interface Inspector {
-  /** Sends a CDP command and resolves with its result. */
-  call<T = Record<string, unknown>>(method: string, params?: Record<string, unknown>): Promise<T>;
   /** Forces a full GC, then returns the V8 heap in use, in MiB. */
   heapUsedMiB(): Promise<number>;
   /** Forces a full GC, then returns a heap snapshot (the `.heapsnapshot` JSON text). */
@@ -51,6 +49,7 @@ export async function connectInspector(url: string): Promise<Inspector> {
     pending.clear();
   };
 
+  /** Sends a CDP command and resolves with its result. */
   function call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
     const id = nextId++;
     socket.send(JSON.stringify({ id, method, params }));
@@ -58,7 +57,6 @@ export async function connectInspector(url: string): Promise<Inspector> {
   }
 
   return {
-    call,
     async heapUsedMiB() {
       await call("HeapProfiler.collectGarbage");
       const { usedSize } = await call<{ usedSize: number }>("Runtime.getHeapUsage");

@@ -340,17 +340,20 @@ Deno.test("under SLACK_RATE_PRESET the read tools read pages of 15, answer with 
   );
 });
 
-Deno.test("under SLACK_RATE_PRESET slack_get_unreads shows the messages it could read and counts for the rest", async () => {
+Deno.test("under SLACK_RATE_PRESET slack_get_unreads shows the messages it could read, counts for the rest, and its stopped checks in partial", async () => {
   await using stack = await startStack({
     now: Date.now(),
-    env: { SLACK_RATE_PRESET: "2025-non-marketplace" },
+    // Five read states a minute: the DMs and group DMs, checked first, then the budget stops the checks.
+    env: { SLACK_RATE_PRESET: "2025-non-marketplace", SLACK_METHOD_LIMITS: "conversations.info=5" },
     overrides: { now: minuteStartClock().now },
   });
   stack.emulator.workspace.app.messagesPerPage = 15;
   const client = await stack.connect();
   const result = await call(client, "slack_get_unreads", {});
   assertAnswered(result, "slack_get_unreads");
-  const { conversations, partial } = result.structuredContent!;
+  const { conversations, partial, checked, total, unchecked } = result.structuredContent!;
+  assert.equal(callsOf(stack, "conversations.info"), 5);
+  assert.deepEqual([checked, unchecked], [5, total - 5]);
   const history = stack.emulator.calls.filter((c) => c.method === "conversations.history");
   assert.deepEqual(history.map((c) => c.params.limit), ["15"], "one page of 15, then no call");
   const shown = conversations.filter((c: { messages: unknown[] }) => c.messages.length > 0);
@@ -364,8 +367,19 @@ Deno.test("under SLACK_RATE_PRESET slack_get_unreads shows the messages it could
       } conversations? shows? no messages, only counts: This server's own budget for conversations\\.history \\(1 call a minute\\) is spent: retry in \\d+ s to read their messages\\. SLACK_RATE_PRESET=2025-non-marketplace sets it`,
     ),
   );
+  // The stopped checks are in the same note (and Partial: line), not a text line of their own.
+  assert.match(
+    partial.note,
+    new RegExp(
+      `${
+        total - 5
+      } less active conversations were not checked\\. This server's own budget for conversations\\.info \\(5 calls a minute\\) is spent: retry in \\d+ s to check them\\. SLACK_METHOD_LIMITS sets it`,
+    ),
+  );
   assert.ok(partial.retry_after_seconds > 0);
   assert.match(textOf(result), /\nPartial: /);
+  assert.match(textOf(result), /\nPartial: [^\n]*not checked/);
+  assert.equal(textOf(result).match(/not checked/g)?.length, 1);
 });
 
 Deno.test("the window includes the current second", async () => {

@@ -1,7 +1,8 @@
 /**
  * Layers import downwards only: http → mcp → slack / store / events; the
- * analysis metrics import none of them. A violating import fails here with the
- * file and the import.
+ * analysis metrics import none of them. A violating import (static, or a
+ * dynamic `import("…")` with a literal specifier) fails here with the file and
+ * the import.
  */
 import assert from "node:assert/strict";
 
@@ -18,6 +19,12 @@ const forbidden: Record<string, string[]> = {
   "util": ["mcp", "http", "slack", "store", "events", "analysis", "oauth"],
 };
 
+/** Static `import`/`export … from` lines, and dynamic imports of a literal specifier. */
+const importPatterns = [
+  /^(?:import|export)[^"']*["']([^"']+)["']/gm,
+  /import\(\s*["']([^"']+)["']\s*\)/g,
+];
+
 async function* sources(dir: URL): AsyncGenerator<URL> {
   for await (const entry of Deno.readDir(dir)) {
     const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
@@ -31,7 +38,10 @@ Deno.test("no module imports from a layer above its own", async () => {
   for (const [layer, above] of Object.entries(forbidden)) {
     for await (const file of sources(new URL(`${layer}/`, src))) {
       const text = await Deno.readTextFile(file);
-      for (const [, specifier] of text.matchAll(/^(?:import|export)[^"']*["']([^"']+)["']/gm)) {
+      const specifiers = new Set(
+        importPatterns.flatMap((p) => [...text.matchAll(p)].map((m) => m[1])),
+      );
+      for (const specifier of specifiers) {
         if (!specifier.startsWith(".")) continue;
         const target = new URL(specifier, file).href.slice(src.href.length).split("/")[0];
         if (above.includes(target)) {

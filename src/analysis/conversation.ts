@@ -29,6 +29,7 @@
  */
 import { z } from "zod";
 import { formatDuration } from "./duration.ts";
+import { plural } from "../util/text.ts";
 
 const countSchema = z.number().int().nonnegative();
 const HOUR_MS = 3_600_000;
@@ -590,10 +591,6 @@ export function formatConversationSummary(m: ConversationMetrics): string {
   if (m.truncated) lines.push(`Truncated: ${m.truncated_reason}`);
   if (m.partial) lines.push(`Partial: ${m.partial.note}`);
   return lines.join("\n");
-}
-
-function plural(count: number, singular: string, many = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : many}`;
 }
 
 /** Cuts by code point, so an emoji is never split in half. */

@@ -11,6 +11,7 @@
 import type { ConversationMetrics } from "../analysis/conversation.ts";
 import type { WorkspaceMetrics } from "../analysis/workspace.ts";
 import { formatDuration } from "../analysis/duration.ts";
+import { plural } from "../util/text.ts";
 
 /** What the view can do through its host; absent members are not offered. */
 export interface ViewActions {
@@ -417,10 +418,6 @@ function channelBars(
 
 function pad(n: number) {
   return String(n).padStart(2, "0");
-}
-
-function plural(count: number, singular: string, many = `${singular}s`) {
-  return `${count} ${count === 1 ? singular : many}`;
 }
 
 /** Dates are calendar dates of the result's zone, so they are formatted as UTC. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { configureLogging, logger, type LoggingOptions, stopLogging } from "./logger.ts";
 import { redacted } from "../util/redact.ts";
+import { captureLogs } from "./testing.ts";
 import { ConfigError } from "../config.ts";
 
 const secrets = {
@@ -10,18 +11,15 @@ const secrets = {
   bot: "xoxb-1234-5678-abcdefABCDEF",
 };
 
-/** Configures logging into a memory stream, runs `body`, stops logging, returns what was written. */
+/** Logs into memory (with {@link secrets} configured) while `body` runs; returns what was written. */
 async function capture(
-  options: Partial<LoggingOptions>,
+  options: Partial<Omit<LoggingOptions, "stream">>,
   body: () => void | Promise<void>,
 ): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  const stream = new WritableStream<Uint8Array>({ write: (chunk) => void chunks.push(chunk) });
-  await configureLogging({
+  const lines = await captureLogs({
     level: "debug",
     format: "text",
     secrets: Object.values(secrets),
-    stream,
     ...options,
   });
   try {
@@ -29,7 +27,7 @@ async function capture(
   } finally {
     await stopLogging();
   }
-  return new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c])));
+  return lines.join("");
 }
 
 function logSecretsEverywhere() {

@@ -7,7 +7,9 @@
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { ToolError } from "./tool.ts";
 import { NotFoundError, SlackApiError, transientCodes } from "../slack/errors.ts";
+import type { Refusal } from "../slack/conversation_loader.ts";
 import { logger } from "../log/logger.ts";
+import { plural } from "../util/text.ts";
 
 /** Hints for the error codes users meet most, keyed by Slack's `error`. */
 const hints: Record<string, string> = {
@@ -94,28 +96,13 @@ const hints: Record<string, string> = {
   request_timeout: "Slack did not answer in time: retry later.",
 };
 
-/** A method's budget that stopped a call: whose it is, when it frees up, where ours comes from. */
-export interface BudgetStop {
-  method: string;
-  /** Slack's (a 429) or this server's own (the pacer's, see `SLACK_METHOD_LIMITS`). */
-  budget: "ours" | "slack";
-  retryAfterSeconds?: number;
-  /** Our budget's calls a minute. */
-  perMinute?: number;
-  /** The setting our budget comes from; none for Slack's published tier. */
-  setting?: string;
-}
-
-function plural(count: number, one: string): string {
-  return `${count} ${count === 1 ? one : `${one}s`}`;
-}
-
 /**
  * Why `stop.method` was not called, and when a retry can: Slack's rate
  * limit, or this server's own budget with its rate and the setting that
  * changes it (never blaming Slack for our own budget). `then` says what the
  * retry does ("to read more"); `calls` is how many calls the rest needs, to
- * say how long that takes at our budget.
+ * say how long that takes at our budget. `stop` is the loader's
+ * {@link Refusal} or a `ratelimited` {@link SlackApiError}: both have its shape.
  *
  * @example
  * ```ts
@@ -126,7 +113,7 @@ function plural(count: number, one: string): string {
  * ```
  */
 export function describeBudgetStop(
-  stop: BudgetStop,
+  stop: Refusal,
   options: { then?: string; calls?: number } = {},
 ): string {
   const when = stop.retryAfterSeconds === undefined

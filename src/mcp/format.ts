@@ -412,10 +412,7 @@ export const partialSchema = z.object({
 }).optional().describe("Present only when the result is incomplete (Slack budgets)");
 
 /** What a result lacks, as {@link partialSchema} says it. */
-export interface PartialNote {
-  note: string;
-  retry_after_seconds?: number;
-}
+export type PartialNote = NonNullable<z.infer<typeof partialSchema>>;
 
 /** The text line for a {@link PartialNote}, or nothing. */
 export function partialLine(partial: PartialNote | undefined): string {

@@ -11,6 +11,7 @@ import {
   type WorkspaceChannel,
   type WorkspaceMessage,
 } from "./workspace.ts";
+import { escapeRegExp } from "../util/redact.ts";
 
 /** What to search for and how to page it. */
 export interface SearchOptions {
@@ -40,10 +41,6 @@ const DAY_SECONDS = 86_400;
 function dayStart(date: string): number | undefined {
   const ms = Date.parse(`${date}T00:00:00Z`);
   return /^\d{4}-\d{2}-\d{2}$/.test(date) && Number.isFinite(ms) ? ms / 1000 : undefined;
-}
-
-function escapeRegExp(value: string): string {
-  return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** Splits `query` into words, phrases and modifiers. */

@@ -28,6 +28,7 @@ import {
 import type { SlackResponse } from "../../slack/types.ts";
 import { cacheKeys } from "../../store/keys.ts";
 import { notice } from "../../util/notices.ts";
+import { plural } from "../../util/text.ts";
 import { describeBudgetStop } from "../errors.ts";
 
 const timeParam = z.union([z.number(), z.string()]).optional();
@@ -73,10 +74,6 @@ async function workspaceUrl(deps: ToolDeps): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   mentionedIds,
   nameMentions,
   partialLine,
+  type PartialNote,
   partialSchema,
   present,
   usersMap,
@@ -26,6 +27,7 @@ import {
 } from "../format.ts";
 import { describeBudgetStop } from "../errors.ts";
 import { requireUserToken } from "../tool.ts";
+import { plural } from "../../util/text.ts";
 
 const conversationTypes = ["public_channel", "private_channel", "mpim", "im"] as const;
 type Kind = typeof conversationTypes[number];
@@ -462,6 +464,41 @@ interface UnreadsFound {
   historyStopped?: SlackApiError;
 }
 
+/**
+ * What a rate limit left out, or nothing: conversations shown with counts but
+ * no messages, and conversations whose read state was not checked; a retry
+ * can read more once the sooner of the two budgets frees up.
+ */
+function partialNote(found: UnreadsFound, unchecked: number): PartialNote | undefined {
+  const { historyStopped, rateLimited } = found;
+  const parts: string[] = [];
+  if (historyStopped) {
+    const countsOnly = found.gathered.filter((g) => !g.page).length;
+    parts.push(
+      `${
+        plural(countsOnly, "conversation shows", "conversations show")
+      } no messages, only counts: ${
+        describeBudgetStop(historyStopped, { then: "to read their messages" })
+      }`,
+    );
+  }
+  if (rateLimited && unchecked > 0) {
+    parts.push(
+      `${
+        plural(unchecked, "less active conversation was", "less active conversations were")
+      } not checked. ${describeBudgetStop(rateLimited, { then: "to check them" })}`,
+    );
+  }
+  if (parts.length === 0) return undefined;
+  const waits = [historyStopped, rateLimited].flatMap((stop) =>
+    stop?.retryAfterSeconds === undefined ? [] : [stop.retryAfterSeconds]
+  );
+  return {
+    note: parts.join(" "),
+    ...present("retry_after_seconds", waits.length > 0 ? Math.min(...waits) : undefined),
+  };
+}
+
 /** The result: conversations newest first, one `users` map, and what was left out and why. */
 async function renderUnreads(deps: ToolDeps, found: UnreadsFound) {
   const { gathered, checked, total, moreUnread } = found;
@@ -477,31 +514,18 @@ async function renderUnreads(deps: ToolDeps, found: UnreadsFound) {
   const conversations = gathered.map((g) => renderConversation(g, found.self, users))
     .sort((a, b) => Number(b.latest_ts ?? b.last_read) - Number(a.latest_ts ?? a.last_read));
   const unchecked = total - checked;
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const notes = [
-    unchecked > 0 &&
+    // Left by the check budget, not stopped: a rate limit's stop is in the partial note.
+    unchecked > 0 && !found.rateLimited &&
     `${
       plural(unchecked, "less active conversation was", "less active conversations were")
-    } not checked (${
-      found.rateLimited?.budget === "ours"
-        ? `this server's own budget for ${found.rateLimited.method} was reached`
-        : found.rateLimited
-        ? "Slack's rate limit was reached"
-        : "to stay within Slack's rate limits"
-    }): call again to check them.`,
+    } not checked (to stay within Slack's rate limits): call again to check them.`,
     moreUnread > 0 &&
     `${
       plural(moreUnread, "more conversation has", "more conversations have")
     } unread messages: raise limit to see them.`,
   ].filter(Boolean);
-  const partial = found.historyStopped && {
-    note: `${
-      plural(gathered.filter((g) => !g.page).length, "conversation shows", "conversations show")
-    } no messages, only counts: ${
-      describeBudgetStop(found.historyStopped, { then: "to read their messages" })
-    }`,
-    ...present("retry_after_seconds", found.historyStopped.retryAfterSeconds),
-  };
+  const partial = partialNote(found, unchecked);
   const heading = conversations.length
     ? `${
       plural(conversations.length, "conversation", "conversations")
