@@ -49,6 +49,14 @@ function resumable(error: unknown): error is SlackApiError {
     (error.code === "ratelimited" || transientCodes.has(error.code));
 }
 
+/**
+ * The page size to ask `method` for: `limit`, or fewer when the method's
+ * budget caps pages (15 messages under Slack's 2025 non-Marketplace limits).
+ */
+export function pageSizeFor(slack: Pick<SlackClient, "budget">, method: string, limit: number) {
+  return Math.min(limit, slack.budget(method)?.pageSize ?? limit);
+}
+
 /** The names of a page read without names: one object, shared, so it never changes. */
 const noNames: Record<string, string> = Object.freeze({});
 
@@ -70,7 +78,7 @@ export async function cachedPages<T, R>(
   request: PagesRequest<T, R>,
 ): Promise<CacheResult<Pages<T>>> {
   const { limit } = request;
-  const pageSize = Math.min(limit, services.slack.budget(request.method)?.pageSize ?? limit);
+  const pageSize = pageSizeFor(services.slack, request.method, limit);
   const read: Page<T>[] = [];
   let count = 0;
   let stopped: SlackApiError | undefined;

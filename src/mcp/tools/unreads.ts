@@ -12,6 +12,7 @@ import { z } from "zod";
 import { defineTool, type ToolDeps, ToolError } from "../tool.ts";
 import type { SlackMessage, SlackResponse } from "../../slack/types.ts";
 import { SlackApiError } from "../../slack/errors.ts";
+import { pageSizeFor } from "../../slack/cached_pages.ts";
 import { cacheKeys, cacheTags } from "../../store/keys.ts";
 import {
   formatTime,
@@ -292,14 +293,6 @@ function subtypeShown(subtype: string | undefined): boolean {
   return !subtype || !quietSubtypes.has(subtype);
 }
 
-/** Messages to ask for: {@link historyLimit}, or fewer when Slack caps pages (2025 non-Marketplace limits). */
-function historyPageSize(deps: ToolDeps): number {
-  return Math.min(
-    historyLimit,
-    deps.slack.budget("conversations.history")?.pageSize ?? historyLimit,
-  );
-}
-
 /** The messages after `lastRead`, cached under that cursor, so marking read needs no invalidation here. */
 async function unreadPage(
   deps: ToolDeps,
@@ -313,7 +306,11 @@ async function unreadPage(
     async () => {
       const page = await deps.slack.call<
         SlackResponse & { messages: (SlackMessage & { bot_profile?: { name?: string } })[] }
-      >("conversations.history", { channel, oldest: lastRead, limit: historyPageSize(deps) }, {
+      >("conversations.history", {
+        channel,
+        oldest: lastRead,
+        limit: pageSizeFor(deps.slack, "conversations.history", historyLimit),
+      }, {
         token: "user",
         signal,
       });
