@@ -4,6 +4,7 @@
  * emulator's writes coming back as events through `event_delivery`.
  */
 import assert from "node:assert/strict";
+import { until } from "../src/util/testing.ts";
 import {
   call,
   demoTokens,
@@ -119,15 +120,6 @@ function envelope(name: string, event: Record<string, unknown> = {}): EventEnvel
 /** POSTs `body` to the webhook signed as Slack would (or with `secret` / `signedAt` of a forger). */
 function post(stack: EventStack, body: unknown, options: Partial<SignedPostOptions> = {}) {
   return postSignedEvent(stack.url, body, { secret, ...options });
-}
-
-/** Resolves once `check` holds, polling; fails after `ms`. */
-async function until(check: () => boolean | Promise<boolean>, ms = 3000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(10);
-  }
 }
 
 async function storedIds(stack: EventStack) {

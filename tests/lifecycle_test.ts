@@ -4,6 +4,7 @@
  * the call in flight.
  */
 import assert from "node:assert/strict";
+import { until } from "../src/util/testing.ts";
 import { captureLogs } from "../src/log/testing.ts";
 import { demoTokens, seedNow, startStack } from "./harness.ts";
 import { serveEmulator } from "../src/slack_emulator/emulator.ts";
@@ -11,7 +12,6 @@ import { createSeedWorkspace } from "../src/slack_emulator/seed.ts";
 import { createMemoryStore } from "../src/store/memory_store.ts";
 import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 import { spawnServer } from "./server_process.ts";
-import { sleep } from "../src/util/sleep.ts";
 import { stopLogging } from "../src/log/logger.ts";
 import { loadConfig } from "../src/config.ts";
 import { listen } from "../src/serve.ts";
@@ -73,13 +73,6 @@ async function accepts(url: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string) {
-  for (let waited = 0; !(await condition()); waited += 20) {
-    if (waited > 5_000) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(20);
   }
 }
 

@@ -4,6 +4,7 @@
  * lost acknowledgements, refreshes, drops, a store outage and link_disabled.
  */
 import assert from "node:assert/strict";
+import { until } from "../src/util/testing.ts";
 import { captureLogs } from "../src/log/testing.ts";
 import { call, demoTokens, startStack } from "./harness.ts";
 import { faultyStore } from "./fixtures/faulty_store.ts";
@@ -14,19 +15,6 @@ import type { ServiceOverrides } from "../src/services.ts";
 import { stopLogging } from "../src/log/logger.ts";
 import { redacted } from "../src/util/redact.ts";
 import { sleep } from "../src/util/sleep.ts";
-
-/** Polls `check` until it holds, failing after `timeoutMs`. */
-async function until(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!await check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(5);
-  }
-}
 
 /**
  * An emulator with short Socket Mode timings, our server on it, and Socket

@@ -1,19 +1,11 @@
 import assert from "node:assert/strict";
+import { until } from "../util/testing.ts";
 import { backoffDelay, type SocketModeOptions, startSocketMode } from "./socket_mode.ts";
 import { IntakeRefusedError } from "./intake.ts";
 import { isEventEnvelope } from "./normalize.ts";
 import { defaultTokens, type EmulatorOptions, serveEmulator } from "../slack_emulator/emulator.ts";
 import { createSeedWorkspace, DEMO_INSTALLER_ID } from "../slack_emulator/seed.ts";
 import { sleep } from "../util/sleep.ts";
-
-/** Polls `check` until it holds, failing after `timeoutMs`. */
-async function until(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(5);
-  }
-}
 
 /**
  * An intake that records event ids, refusing the next `refusals` events, slow by

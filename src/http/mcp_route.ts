@@ -295,7 +295,16 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       : startSession(request, caller, body);
   }
 
-  async function openStream(request: Request, caller: CallerInfo) {
+  /**
+   * Serves a long-lived event stream (a 2025-era GET stream, a 2026-07-28
+   * `subscriptions/listen`), counted against `maxStreams` while its body is
+   * open; `opened` runs once it is, and returns what to do when it ends.
+   */
+  async function eventStream(
+    caller: CallerInfo,
+    open: () => Promise<Response>,
+    opened: () => () => void = () => () => {},
+  ) {
     if (streams >= maxStreams) {
       return refuse(
         503,
@@ -305,7 +314,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       );
     }
     streams++;
-    const response = await handleStateful(request, caller, undefined).catch((error) => {
+    const response = await open().catch((error) => {
       streams--;
       throw error;
     });
@@ -313,14 +322,22 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       streams--;
       return response;
     }
-    const session = sessions.get(request.headers.get("mcp-session-id") ?? "");
-    if (session) session.streams++;
+    const ended = opened();
     return onBodyEnd(response, () => {
       streams--;
-      if (session) {
+      ended();
+    });
+  }
+
+  function openStream(request: Request, caller: CallerInfo) {
+    return eventStream(caller, () => handleStateful(request, caller, undefined), () => {
+      const session = sessions.get(request.headers.get("mcp-session-id") ?? "");
+      if (!session) return () => {};
+      session.streams++;
+      return () => {
         session.streams--;
         session.lastSeen = now();
-      }
+      };
     });
   }
 
@@ -331,7 +348,8 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     const legacy = request.method !== "POST" || body === undefined ||
       await isLegacyRequest(request, body, { maxRequestBodySize });
     if (!legacy) {
-      return await modern.fetch(request, { parsedBody: body, authInfo: authInfo(caller) });
+      const serve = () => modern.fetch(request, { parsedBody: body, authInfo: authInfo(caller) });
+      return isListen(body) ? await eventStream(caller, serve) : await serve();
     }
     return options.stateless
       ? await handleStateless(request, caller, body)
@@ -386,6 +404,14 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     streamCount: () => streams,
     close,
   };
+}
+
+/** Whether a body opens a 2026-07-28 `subscriptions/listen` stream. */
+function isListen(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((m) =>
+    (m as { method?: unknown } | null)?.method === "subscriptions/listen"
+  );
 }
 
 /** The caller, passed through the SDK to the server's handlers. */

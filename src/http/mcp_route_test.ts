@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { until } from "../util/testing.ts";
 import { createMcpEndpoint, type McpEndpoint, type McpEndpointOptions } from "./mcp_route.ts";
 import { InMemoryServerEventBus, Server } from "@modelcontextprotocol/server";
 import { Client, StreamableHTTPClientTransport } from "../../tests/sdk_client.ts";
@@ -260,4 +261,32 @@ Deno.test("idle sessions expire, but not while their client holds a notification
   assert.equal(expired.status, 404);
   await expired.body?.cancel();
   await stream.body?.cancel();
+});
+
+Deno.test("2026-07-28 subscriptions/listen streams count against the stream cap too", async () => {
+  const factory: ServerFactory = () =>
+    new Server({ name: "test", version: "1.0.0" }, {
+      capabilities: { resources: { subscribe: true } },
+    });
+  await using r = rig({ maxStreams: 1, factory });
+  const listener = async () => {
+    const client = new Client({ name: "listener", version: "1.0.0" }, {
+      versionNegotiation: { mode: { pin: "2026-07-28" } },
+    });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url), {
+        fetch: (input, init) => r.endpoint.handle(new Request(input, init), caller),
+      }),
+    );
+    return client;
+  };
+  const [a, b] = [await listener(), await listener()];
+  const filter = { resourceSubscriptions: ["test://x"] };
+  const subscription = await a.listen(filter);
+  assert.equal(r.endpoint.streamCount(), 1);
+  await assert.rejects(b.listen(filter), /Too many open event streams \(1\)/);
+  await subscription.close();
+  await until(() => r.endpoint.streamCount() === 0);
+  await (await b.listen(filter)).close();
+  await Promise.all([a.close(), b.close()]);
 });

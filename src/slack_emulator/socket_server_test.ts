@@ -1,19 +1,11 @@
 import assert from "node:assert/strict";
+import { until } from "../util/testing.ts";
 import { defaultTokens, type EmulatorOptions, serveEmulator } from "./emulator.ts";
 import { createSeedWorkspace, DEMO_APP_ID, DEMO_INSTALLER_ID } from "./seed.ts";
 import { sleep } from "../util/sleep.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
-
-/** Polls `check` until it holds, failing after `timeoutMs`. */
-async function until(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(5);
-  }
-}
 
 /** A served emulator with short Socket Mode timings, and raw WebSocket clients for it. */
 async function rig(socket: EmulatorOptions["socket"] = {}) {
