@@ -165,9 +165,14 @@ Deno.test("the app token and the connection tickets never reach the log", async 
     await until(() => s.emulator.socket.deliveries.length >= 2, "a redelivery");
     failing.delete("setIfAbsent");
     s.emulator.socket.refreshAll();
-    await until(() => tickets.length === 2 && s.emulator.socket.connections === 1, "refreshed");
+    // At least: on a loaded machine a late pong (100 ms pings here) may add a reconnect.
+    await until(() => tickets.length >= 2 && s.emulator.socket.connections === 1, "refreshed");
+    const beforeDrop = tickets.length;
     s.emulator.socket.dropAll();
-    await until(() => tickets.length === 3 && s.socketMode.state() === "connected", "back");
+    await until(
+      () => tickets.length > beforeDrop && s.socketMode.state() === "connected",
+      "back",
+    );
   } finally {
     await stopLogging();
   }
@@ -177,7 +182,7 @@ Deno.test("the app token and the connection tickets never reach the log", async 
   assert.ok(socketLines.some((l) => l.includes("Socket Mode connected")), "nothing was logged");
   assert.ok(socketLines.some((l) => l.includes("unacknowledged")), "the refusal was not logged");
   const log = chunks.join("");
-  assert.equal(tickets.length, 3);
+  assert.ok(tickets.length >= 3);
   for (const ticket of tickets) assert.ok(!log.includes(ticket), "a ticket leaked");
   assert.ok(!log.includes(demoTokens.app), "the app token leaked");
   assert.ok(!socketLines.some((l) => l.includes(redacted)), "the socket logged a secret");
