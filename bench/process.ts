@@ -83,7 +83,7 @@ export async function cpuSeconds(pid: number): Promise<number> {
 }
 
 /**
- * Spawns `deno run -A …denoFlags <script> …args --port <free>` and waits
+ * Spawns `deno run [-A] …denoFlags <script> …args --port <free>` and waits
  * until its `/healthz` answers 200 (polled every 2 ms).
  *
  * @example
@@ -100,7 +100,8 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   const deno = [
     Deno.execPath(),
     "run",
-    "-A",
+    // Everything, unless the flags grant permissions themselves (main.ts as `deno task start` runs it).
+    ...(options.denoFlags?.some((flag) => flag.startsWith("--allow-")) ? [] : ["-A"]),
     ...(options.inspect ? ["--inspect=127.0.0.1:0"] : []),
     ...(options.denoFlags ?? []),
     options.script,

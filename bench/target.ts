@@ -8,6 +8,7 @@ import { type ServerProcess, type SpawnOptions, spawnServer } from "./process.ts
 import { serveEmulator } from "../src/slack_emulator/emulator.ts";
 import { createSeedWorkspace } from "../src/slack_emulator/seed.ts";
 import { demoTokens } from "../tests/harness.ts";
+import { startFlags } from "../tests/server_process.ts";
 
 /** Settings of the server under test: webhooks on, the per-client limit out of the way. */
 export const benchEnv = {
@@ -51,7 +52,7 @@ export async function spawnMain(
       },
       ...spawn,
       // As `deno task start` runs it.
-      denoFlags: ["--unstable-lazy-dynamic-imports", ...spawn.denoFlags ?? []],
+      denoFlags: [...startFlags, ...spawn.denoFlags ?? []],
     });
     return {
       ...server,
