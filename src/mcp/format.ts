@@ -217,18 +217,32 @@ export async function namesFor(
 }
 
 /**
+ * ID → name for `ids` (the ID itself when there is no name), a name that two
+ * of them share told apart as `name (ID)`.
+ *
+ * @example
+ * ```ts
+ * uniqueNames(["U1", "U2"], (id) => "Alex"); // {U1: "Alex (U1)", U2: "Alex (U2)"}
+ * ```
+ */
+export function uniqueNames(
+  ids: Iterable<string>,
+  nameOf: (id: string) => string | undefined,
+): Record<string, string> {
+  const named = [...new Set(ids)].map((id) => [id, nameOf(id) ?? id] as const);
+  const counts = new Map<string, number>();
+  for (const [, name] of named) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return Object.fromEntries(
+    named.map(([id, name]) => [id, (counts.get(name) ?? 0) > 1 ? `${name} (${id})` : name]),
+  );
+}
+
+/**
  * Renders messages for the model: names in place of IDs (made unique within
  * the result), mentions as `@name`, and the `users` map of every ID shown.
  */
 export function nameMessages(messages: LeanMessage[], names: Record<string, string>) {
-  const ids = [...new Set(messages.flatMap(idsIn))];
-  const counts = new Map<string, number>();
-  for (const id of ids) counts.set(names[id] ?? id, (counts.get(names[id] ?? id) ?? 0) + 1);
-  const users: Record<string, string> = {};
-  for (const id of ids) {
-    const name = names[id] ?? id;
-    users[id] = (counts.get(name) ?? 0) > 1 ? `${name} (${id})` : name;
-  }
+  const users = uniqueNames(new Set(messages.flatMap(idsIn)), (id) => names[id]);
   const named = messages.map((m) => ({
     ...m,
     name: m.user ? users[m.user] : "?",

@@ -9,6 +9,7 @@ import {
   namesFor,
   renderDays,
   toLean,
+  uniqueNames,
 } from "./format.ts";
 
 const ts = (iso: string, micros = "000100") => `${Date.parse(iso) / 1000}.${micros}`;
@@ -145,4 +146,14 @@ Deno.test("renderDays() freezes its rendering, not the messages it was given", (
   renderDays([message], { U1: "ana" });
   assert.ok(!Object.isFrozen(message.reactions));
   assert.ok(!Object.isFrozen(message.files![0]));
+});
+
+Deno.test("uniqueNames() tells apart two people with one name, and falls back to the ID", () => {
+  const names: Record<string, string> = { U1: "Alex", U2: "Alex", U3: "Bo" };
+  assert.deepEqual(uniqueNames(["U1", "U2", "U3", "U4", "U1"], (id) => names[id]), {
+    U1: "Alex (U1)",
+    U2: "Alex (U2)",
+    U3: "Bo",
+    U4: "U4",
+  });
 });

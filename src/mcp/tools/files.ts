@@ -17,6 +17,7 @@ import {
   formatTime,
   formatUsers,
   timezoneSchema,
+  uniqueNames,
   usersSchema,
 } from "../format.ts";
 import { channelParam, cursorParam, tsParam } from "../params.ts";
@@ -136,15 +137,7 @@ export async function userMap(
 ): Promise<Record<string, string>> {
   const unique = [...new Set([...ids].filter((id): id is string => Boolean(id)))];
   const names = await directory.userNames(unique);
-  const seen = new Map<string, number>();
-  for (const id of unique) {
-    const name = names.get(id) ?? id;
-    seen.set(name, (seen.get(name) ?? 0) + 1);
-  }
-  return Object.fromEntries(unique.map((id) => {
-    const name = names.get(id) ?? id;
-    return [id, (seen.get(name) ?? 0) > 1 ? `${name} (${id})` : name];
-  }));
+  return uniqueNames(unique, (id) => names.get(id));
 }
 
 const shareSchema = z.object({
