@@ -21,6 +21,7 @@ import { cachedPage } from "./cached_page.ts";
 import { cacheTags } from "../store/keys.ts";
 import { SlackApiError, transientCodes } from "./errors.ts";
 import { withPacing } from "./pacer.ts";
+import { startDeadline } from "../util/deadline.ts";
 import type { MethodBudget } from "./client.ts";
 
 /** Options of {@link loadConversations}. */
@@ -151,12 +152,12 @@ export async function loadConversations(
   const { oldest, latest } = options;
   const maxMessages = options.maxMessages ?? 10_000;
   // Aborted at the time limit or when a fatal error ends the load, so no call outlives it.
-  const stop = new AbortController();
-  const timer = setTimeout(
-    () => stop.abort(new DOMException("The analysis ran out of time", "TimeoutError")),
+  const stop = startDeadline(
     options.timeLimitMs ?? 40_000,
+    options.signal,
+    "The analysis ran out of time",
   );
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const { signal } = stop;
   const refusals = new Map<string, Refusal>();
   const historyShort: string[] = [];
   const failures = new Set<string>();
@@ -231,7 +232,7 @@ export async function loadConversations(
    */
   function triage(error: unknown, method: string): "stop" | "skip" {
     if (options.signal?.aborted) throw options.signal.reason;
-    if (stop.signal.aborted) return "stop";
+    if (stop.expired) return "stop";
     if (error instanceof SlackApiError && error.code === "ratelimited") {
       if (!refusals.has(method)) {
         const fresh = options.budget?.(method);
@@ -309,7 +310,7 @@ export async function loadConversations(
         loaded.truncated = { reason: `stopped at ${maxMessages} messages; narrow the range` };
         break;
       }
-    } while (cursor && !stop.signal.aborted);
+    } while (cursor && !stop.expired);
     return loaded;
   }
 
@@ -336,7 +337,7 @@ export async function loadConversations(
   const conversations: Loading[] = [];
   try {
     for (const channel of options.channels) {
-      if (stop.signal.aborted) break;
+      if (stop.expired) break;
       conversations.push(await readHistory(channel));
     }
     // Largest threads first: their replies move the figures most; then the newest.
@@ -352,7 +353,7 @@ export async function loadConversations(
     let next = 0;
     let stopped = false;
     const worker = async () => {
-      while (next < wanted.length && !stopped && !stop.signal.aborted) {
+      while (next < wanted.length && !stopped && !stop.expired) {
         const { loaded, parent } = wanted[next++];
         if (loaded.count >= maxMessages) {
           loaded.truncated ??= {
@@ -375,7 +376,7 @@ export async function loadConversations(
     };
     await Promise.all(Array.from({ length: threadConcurrency }, worker));
     const threads = conversations.reduce((n, c) => n + c.unreadThreads.size, 0);
-    const incomplete = threads > 0 || historyShort.length > 0 || stop.signal.aborted;
+    const incomplete = threads > 0 || historyShort.length > 0 || stop.expired;
     return {
       conversations: conversations.map(({ count: _, ...loaded }) => loaded),
       missing: incomplete
@@ -385,11 +386,11 @@ export async function loadConversations(
           threadsTotal: wanted.length,
           refusals: [...refusals.values()],
           failures: [...failures],
-          timedOut: stop.signal.aborted,
+          timedOut: stop.expired,
         }
         : undefined,
     };
   } finally {
-    clearTimeout(timer);
+    stop.clear();
   }
 }

@@ -10,8 +10,10 @@
 export interface Deadline {
   /** Aborts at the deadline (reason: a `TimeoutError` DOMException) or with the parent signal. */
   signal: AbortSignal;
-  /** Whether the deadline itself (not the parent signal) has passed. */
+  /** Whether the deadline itself has passed, or {@link Deadline.abort} ended it (not the parent signal). */
   readonly expired: boolean;
+  /** Ends it early, aborting its signal with `reason` (a fatal error ending the work). */
+  abort(reason: unknown): void;
   /** Stops the timer: call when the work is over. */
   clear(): void;
 }
@@ -41,6 +43,7 @@ export function startDeadline(
     get expired() {
       return own.signal.aborted;
     },
+    abort: (reason) => own.abort(reason),
     clear: () => clearTimeout(timer),
   };
 }

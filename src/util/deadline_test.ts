@@ -19,3 +19,12 @@ Deno.test("a cleared deadline never aborts, and its parent still can", async () 
   assert.equal(deadline.signal.aborted, true);
   assert.equal(deadline.expired, false);
 });
+
+Deno.test("abort() ends a deadline early with its reason", () => {
+  const deadline = startDeadline(60_000);
+  const fatal = new Error("fatal");
+  deadline.abort(fatal);
+  assert.equal(deadline.signal.reason, fatal);
+  assert.ok(deadline.expired);
+  deadline.clear();
+});
