@@ -3,13 +3,15 @@ import { captureLogs } from "../log/testing.ts";
 import { Hono } from "hono";
 import { stopLogging } from "../log/logger.ts";
 import { createMemoryStore } from "../store/memory_store.ts";
+import type { Store } from "../store/store.ts";
 import { DEMO_INSTALLER_ID, DEMO_TEAM_ID } from "../slack_emulator/seed.ts";
 import { createOAuthServer, type PrincipalEnv } from "./oauth_server.ts";
 import { clientOrigin, clientRedirectUri, publicUrl, startOAuthTestbed } from "./testbed.ts";
 import { readForm } from "./testing.ts";
 
-Deno.test("createOAuthServer() names the setting that is wrong", () => {
-  const options = {
+/** Valid options of {@link createOAuthServer}, on a store of their own. */
+function serverOptions(store: Store = createMemoryStore()) {
+  return {
     publicUrl,
     slackApiUrl: "https://slack.com/api/",
     slackClientId: "id",
@@ -17,8 +19,12 @@ Deno.test("createOAuthServer() names the setting that is wrong", () => {
     encryptionKey: btoa("0123456789abcdef0123456789abcdef"),
     allowedTeams: [],
     userScopes: [],
-    store: createMemoryStore(),
+    store,
   };
+}
+
+Deno.test("createOAuthServer() names the setting that is wrong", () => {
+  const options = serverOptions();
   assert.ok(createOAuthServer(options));
   assert.throws(
     () => createOAuthServer({ ...options, encryptionKey: btoa("short") }),
@@ -436,16 +442,7 @@ Deno.test("a store outage answers 503: JSON at the token endpoint, a page in the
     get: () => Promise.reject(new Error("store down")),
     limit: () => Promise.reject(new Error("store down")),
   };
-  const oauth = createOAuthServer({
-    publicUrl,
-    slackApiUrl: "https://slack.com/api/",
-    slackClientId: "id",
-    slackClientSecret: "secret",
-    encryptionKey: btoa("0123456789abcdef0123456789abcdef"),
-    allowedTeams: [],
-    userScopes: [],
-    store: failing,
-  });
+  const oauth = createOAuthServer(serverOptions(failing));
   const token = await oauth.routes.request("/oauth/token", {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
