@@ -46,6 +46,25 @@ export class SlackApiError extends Error {
   }
 }
 
+/**
+ * What `promise` resolves to, or `undefined` when Slack refuses it (a
+ * {@link SlackApiError}): for extras a result can do without. Any other error
+ * still throws.
+ *
+ * @example
+ * ```ts
+ * const info = await unlessSlackRefuses(slack.call("conversations.info", { channel }));
+ * ```
+ */
+export async function unlessSlackRefuses<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof SlackApiError) return undefined;
+    throw error;
+  }
+}
+
 /** Codes after which a read may succeed if simply tried again shortly. */
 export const transientCodes: ReadonlySet<string> = new Set([
   "internal_error",

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { defineTool, type ToolContext, type ToolDeps, ToolError, writeHints } from "../tool.ts";
 import { channelParam } from "../params.ts";
 import type { SlackResponse } from "../../slack/types.ts";
-import { SlackApiError } from "../../slack/errors.ts";
+import { SlackApiError, unlessSlackRefuses } from "../../slack/errors.ts";
 import { servedSignInPage } from "../../slack/files.ts";
 import { cacheKeys, cacheTags } from "../../store/keys.ts";
 import { fileIdParam, fileInfo, signInPageError, type SlackFile } from "./files.ts";
@@ -205,17 +205,10 @@ async function existingCanvas(
   channel: string,
   signal: AbortSignal,
 ): Promise<string | undefined> {
-  try {
-    const { channel: info } = await deps.slack.call<ConversationInfoResponse>(
-      "conversations.info",
-      { channel },
-      { signal },
-    );
-    return info.properties?.canvas?.file_id;
-  } catch (error) {
-    if (error instanceof SlackApiError) return undefined;
-    throw error;
-  }
+  const answer = await unlessSlackRefuses(
+    deps.slack.call<ConversationInfoResponse>("conversations.info", { channel }, { signal }),
+  );
+  return answer?.channel.properties?.canvas?.file_id;
 }
 
 /** `slack_create_canvas`. */

@@ -22,7 +22,7 @@ import {
 } from "../format.ts";
 import { channelParam, cursorParam, tsParam } from "../params.ts";
 import type { SlackResponse } from "../../slack/types.ts";
-import { SlackApiError } from "../../slack/errors.ts";
+import { unlessSlackRefuses } from "../../slack/errors.ts";
 import { servedSignInPage } from "../../slack/files.ts";
 import type { Directory } from "../../slack/directory.ts";
 import { cacheKeys, cacheTags } from "../../store/keys.ts";
@@ -526,12 +526,7 @@ async function uploadedPermalink(
 ): Promise<string | undefined> {
   const answered = completed.files?.find((f) => f.id === fileId)?.permalink;
   if (answered) return answered;
-  try {
-    return (await fileInfo(deps, fileId, signal)).permalink;
-  } catch (error) {
-    if (error instanceof SlackApiError) return undefined;
-    throw error;
-  }
+  return (await unlessSlackRefuses(fileInfo(deps, fileId, signal)))?.permalink;
 }
 
 /** `slack_upload_file`. */

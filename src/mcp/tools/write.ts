@@ -14,7 +14,7 @@ import { channelParam, parseTime, tsParam } from "../params.ts";
 import { formatInstant, present } from "../format.ts";
 import { isBotId } from "../../slack/directory.ts";
 import type { SlackChannel, SlackResponse } from "../../slack/types.ts";
-import { SlackApiError } from "../../slack/errors.ts";
+import { SlackApiError, unlessSlackRefuses } from "../../slack/errors.ts";
 import { cacheTags } from "../../store/keys.ts";
 
 /** Slack's limit on message text (`msg_too_long`). */
@@ -71,17 +71,14 @@ async function permalinkOf(
   ts: string,
   signal: AbortSignal,
 ): Promise<string | undefined> {
-  try {
-    const { permalink } = await deps.slack.call<SlackResponse & { permalink: string }>(
+  const answer = await unlessSlackRefuses(
+    deps.slack.call<SlackResponse & { permalink: string }>(
       "chat.getPermalink",
       { channel, message_ts: ts },
       { signal },
-    );
-    return permalink;
-  } catch (error) {
-    if (error instanceof SlackApiError) return undefined;
-    throw error;
-  }
+    ),
+  );
+  return answer?.permalink;
 }
 
 /**
